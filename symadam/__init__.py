@@ -1,0 +1,27 @@
+"""symadam: executable, checkable mathematics for Adam and shallow network landscapes.
+
+Layers (imports flow down): ``cli``/``report`` -> ``claims`` -> ``symbolic``
+(sympy), ``precision`` (mpmath), ``numeric`` (numpy/scipy), ``oracle``
+(optional torch); ``parallel`` holds the one executor abstraction.
+
+Examples
+--------
+>>> import symadam
+>>> symadam.Network((1, 3, 1), "tanh").num_params
+10
+"""
+from .claims import CheckContext, Claim, Evidence, load_all, run_claims, select
+from .numeric.networks import Network
+from .parallel import make_executor
+from .precision.identity import agreeing_digits, assert_identity
+from .symbolic.derivation import Derivation, Step
+
+__version__ = "0.1.0"
+
+# -- public re-exports added by each capability (keep one line per import) --
+
+__all__ = [
+    "Claim", "Evidence", "CheckContext", "load_all", "select", "run_claims",
+    "Network", "make_executor", "assert_identity", "agreeing_digits",
+    "Derivation", "Step",
+]

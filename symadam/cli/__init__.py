@@ -1,0 +1,52 @@
+"""The ``symadam`` command line.
+
+Each public module in this package is one sub-command: it defines
+``COMMAND`` (its name), ``add_parser(subparsers)`` and ``run(args) -> int``.
+Exit status: 0 success, 1 a claim failed, 2 bad input (one line on stderr).
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from typing import Sequence
+
+from ._common import ArgumentParser, fail
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> ArgumentParser:
+    """The top-level parser with every sub-command found in this package."""
+    parser = ArgumentParser(prog="symadam", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        p = mod.add_parser(sub)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``symadam`` console script.
+
+    Examples
+    --------
+    >>> main(["rate", "gd", "--kappa", "0.5"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return int(args._run(args))
+    except ValueError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:  # pragma: no cover
+        return fail("interrupted")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

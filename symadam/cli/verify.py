@@ -1,0 +1,67 @@
+"""``symadam verify``: derive and independently check claims; the main job."""
+from __future__ import annotations
+
+import sys
+import time
+
+from .._validate import check_dps, check_int
+from ..claims import run_claims, select
+from ..parallel import make_executor
+from ..report import summarize, write_report
+from ._common import add_dps, add_json, emit_json, progress_bar
+
+COMMAND = "verify"
+
+
+def add_parser(sub):
+    p = sub.add_parser(COMMAND, help="verify claims (all, or those matching PREFIX)")
+    p.add_argument("prefixes", nargs="*", metavar="PREFIX", help="claim id or id prefix")
+    add_dps(p)
+    p.add_argument("--seed", type=int, default=0, help="root random seed (default 0)")
+    p.add_argument("--workers", type=int, default=None, help="local worker processes")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    p.add_argument("--report", default=None, metavar="DIR", help="write a report to DIR")
+    add_json(p)
+    return p
+
+
+def run(args) -> int:
+    check_dps(args.dps)
+    if args.workers is not None:
+        check_int("workers", args.workers)
+    ids = select(args.prefixes)
+    t0 = time.perf_counter()
+    bar = progress_bar(len(ids), not args.json, "verify")
+
+    def progress(ev):
+        if bar is not None:
+            bar.update(1)
+        elif not args.json:
+            digits = "" if ev.digits is None else f" ({ev.digits} digits)"
+            print(f"{ev.status:<9} {ev.claim_id:<40} {ev.seconds:7.2f}s{digits}", flush=True)
+
+    executor = make_executor(args.workers, args.scheduler)
+    try:
+        evidence = run_claims(ids, dps=args.dps, seed=args.seed, executor=executor,
+                              progress=progress)
+    finally:
+        getattr(executor, "close", lambda: None)()
+        if bar is not None:
+            bar.close()
+    seconds = time.perf_counter() - t0
+    summary = summarize(evidence, seconds)
+    if args.report:
+        write_report(args.report, evidence, seconds)
+    if args.json:
+        emit_json({"claims": [e.to_dict() for e in evidence], "summary": summary})
+    else:
+        if bar is not None:
+            for ev in evidence:
+                print(f"{ev.status:<9} {ev.claim_id}")
+        print(f"{summary['verified']} verified, {summary['failed']} failed, "
+              f"{summary['error']} error in {summary['seconds']:.1f} s")
+        for ev in evidence:
+            if ev.status != "verified":
+                why = ev.details.get("exception") or ev.details.get("reason") or ev.residual
+                print(f"  {ev.status}: {ev.claim_id}: {why}", file=sys.stderr)
+    return 0 if summary["failed"] == 0 and summary["error"] == 0 else 1

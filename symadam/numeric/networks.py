@@ -1,0 +1,161 @@
+"""Fully connected feedforward networks with a flat parameter vector.
+
+Parameter layout of ``theta`` (DESIGN.md): layer by layer from the input,
+each layer's weight matrix (shape out x in, row-major) followed by its bias
+vector.  A shallow network ``(d, m, 1)`` is therefore ``(w: m x d, b: m,
+v: 1 x m, c: 1)``, realising ``N(x) = c + sum_j v_j sigma(w_j . x + b_j)``.
+The output layer is affine (no activation).  Every method accepts a single
+parameter vector ``(P,)`` or a batch ``(B, P)`` and returns correspondingly
+shaped results.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .activations import Activation, get_activation
+
+__all__ = ["Network"]
+
+
+class Network:
+    """A feedforward network ``widths = (d, m1, ..., 1)`` with one activation.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Input dimension, hidden widths, and output width 1.
+    activation : {"relu", "tanh", "logistic", "softplus", "gelu"}
+
+    Examples
+    --------
+    >>> net = Network((1, 2, 1), "relu")
+    >>> net.num_params
+    7
+    >>> theta = np.array([1.0, -1.0, 0.0, 0.0, 1.0, 1.0, 0.5])   # |x| + 0.5
+    >>> net.realization(theta, np.array([[-2.0], [3.0]]))
+    array([2.5, 3.5])
+    >>> float(net.risk(theta, np.array([[-2.0], [3.0]]), np.array([2.5, 3.5])))
+    0.0
+    """
+
+    def __init__(self, widths: Sequence[int], activation: str = "relu"):
+        widths = tuple(widths)
+        if len(widths) < 2 or any(isinstance(w, bool) or not isinstance(w, (int, np.integer))
+                                  or w < 1 for w in widths):
+            raise ValueError(f"widths must be a sequence (d, m1, ..., 1) of integers >= 1, "
+                             f"got {widths!r}")
+        if widths[-1] != 1:
+            raise ValueError(f"widths must end with output width 1, got {widths!r}")
+        self.widths = tuple(int(w) for w in widths)
+        self.act: Activation = get_activation(activation)
+        self.activation = activation
+        self.shapes = [(self.widths[i + 1], self.widths[i]) for i in range(len(self.widths) - 1)]
+        self.num_params = sum(o * i + o for o, i in self.shapes)
+
+    def __repr__(self) -> str:
+        return f"Network(widths={self.widths}, activation={self.activation!r})"
+
+    @property
+    def depth(self) -> int:
+        """Number of hidden layers."""
+        return len(self.widths) - 2
+
+    # -- input handling -------------------------------------------------------------------
+    def check_theta(self, theta) -> tuple[np.ndarray, bool]:
+        """Return ``theta`` as a float64 batch ``(B, P)`` and whether it was batched."""
+        t = np.asarray(theta, dtype=np.float64)
+        batched = t.ndim == 2
+        if t.ndim not in (1, 2) or t.shape[-1] != self.num_params:
+            raise ValueError(f"theta must have shape ({self.num_params},) or "
+                             f"(B, {self.num_params}), got {t.shape}")
+        if not np.all(np.isfinite(t)):
+            raise ValueError("theta must be finite (found nan or inf)")
+        return (t if batched else t[None, :]), batched
+
+    def check_x(self, x) -> np.ndarray:
+        """Return ``x`` as float64 ``(n, d)`` (a 1-D array is read as n points when d = 1)."""
+        a = np.asarray(x, dtype=np.float64)
+        if a.ndim == 1 and self.widths[0] == 1:
+            a = a[:, None]
+        if a.ndim != 2 or a.shape[1] != self.widths[0]:
+            raise ValueError(f"x must have shape (n, {self.widths[0]}), got {np.shape(x)}")
+        if not np.all(np.isfinite(a)):
+            raise ValueError("x must be finite (found nan or inf)")
+        return a
+
+    def check_y(self, y, n: int) -> np.ndarray:
+        """Return ``y`` as float64 ``(n,)``."""
+        a = np.asarray(y, dtype=np.float64)
+        if a.shape != (n,):
+            raise ValueError(f"y must have shape ({n},), got {a.shape}")
+        if not np.all(np.isfinite(a)):
+            raise ValueError("y must be finite (found nan or inf)")
+        return a
+
+    # -- parameters -----------------------------------------------------------------------
+    def unpack(self, theta) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Split a batch ``(B, P)`` into ``[(W (B, out, in), b (B, out)), ...]`` (views).
+
+        Examples
+        --------
+        >>> [w.shape for w, b in Network((2, 3, 1)).unpack(np.zeros((4, 13)))]
+        [(4, 3, 2), (4, 1, 3)]
+        """
+        t = np.asarray(theta, dtype=np.float64)
+        if t.ndim == 1:
+            t = t[None, :]
+        out, k = [], 0
+        for o, i in self.shapes:
+            W = t[:, k:k + o * i].reshape(t.shape[0], o, i)
+            k += o * i
+            b = t[:, k:k + o]
+            k += o
+            out.append((W, b))
+        return out
+
+    def pack(self, layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Inverse of :meth:`unpack` for a batch: ``(B, P)``."""
+        parts = []
+        for W, b in layers:
+            W = np.asarray(W, dtype=np.float64)
+            b = np.asarray(b, dtype=np.float64)
+            if W.ndim == 2:
+                W, b = W[None], b[None]
+            parts += [W.reshape(W.shape[0], -1), b.reshape(b.shape[0], -1)]
+        return np.concatenate(parts, axis=1)
+
+    # -- forward --------------------------------------------------------------------------
+    def forward(self, theta, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Pre-activations ``z_l`` and activations ``a_l`` of every layer.
+
+        Shapes ``(B, n, width_l)``; ``a_0 = x``; the last ``z`` is the output
+        (no activation), and the last ``a`` equals it.
+        """
+        t, _ = self.check_theta(theta)
+        a = np.broadcast_to(self.check_x(x), (t.shape[0],) + np.shape(self.check_x(x)))
+        zs, acts = [], [a]
+        layers = self.unpack(t)
+        for li, (W, b) in enumerate(layers):
+            z = np.einsum("bni,boi->bno", a, W) + b[:, None, :]
+            zs.append(z)
+            a = z if li == len(layers) - 1 else self.act.f(z)
+            acts.append(a)
+        return zs, acts
+
+    def realization(self, theta, x) -> np.ndarray:
+        """The network function at the points ``x``: ``(n,)``, or ``(B, n)`` for a batch."""
+        _, batched = self.check_theta(theta)
+        zs, _ = self.forward(theta, x)
+        out = zs[-1][..., 0]
+        return out if batched else out[0]
+
+    def risk(self, theta, x, y) -> np.ndarray | float:
+        """Empirical mean squared error ``mean_i (N(x_i) - y_i)^2``."""
+        _, batched = self.check_theta(theta)
+        xx = self.check_x(x)
+        yy = self.check_y(y, xx.shape[0])
+        r = np.mean((self.realization(np.atleast_2d(np.asarray(theta, float)), xx) - yy) ** 2,
+                    axis=-1)
+        return r if batched else float(r[0])
