@@ -27,6 +27,6 @@ def test_bad_input_exits_2_with_one_line(argv, capsys):
 
 
 def test_argparse_errors_are_one_line():
-    r = subprocess.run([sys.executable, "-m", "symadam.cli", "verify", "--dps", "x"],
+    r = subprocess.run([sys.executable, "-m", "symadam", "verify", "--dps", "x"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and r.stdout == ""
