@@ -159,3 +159,25 @@ class Network:
         r = np.mean((self.realization(np.atleast_2d(np.asarray(theta, float)), xx) - yy) ** 2,
                     axis=-1)
         return r if batched else float(r[0])
+
+    def hessian(self, theta, x, y) -> np.ndarray:
+        """Exact Hessian of :meth:`risk` (shallow networks, analytic activations).
+
+        Analytic second derivatives, batched (:mod:`symadam.numeric.hessian`):
+        ``(P, P)`` for ``theta (P,)``, ``(B, P, P)`` for a batch.  ReLU raises
+        ``ValueError`` (the risk is not twice differentiable there).
+
+        Examples
+        --------
+        >>> net = Network((1, 2, 1), "tanh")
+        >>> net.hessian(np.zeros(7), np.array([[0.0], [1.0]]), np.zeros(2)).shape
+        (7, 7)
+        """
+        from .hessian import risk_hessian
+
+        if self.depth != 1:
+            raise ValueError(f"hessian needs a shallow network (d, m, 1), got widths {self.widths}")
+        t, batched = self.check_theta(theta)
+        xx = self.check_x(x)
+        h = risk_hessian(t, xx, self.check_y(y, xx.shape[0]), self.activation)
+        return h if batched else h[0]
