@@ -26,7 +26,9 @@ class Network:
     ----------
     widths : sequence of int
         Input dimension, hidden widths, and output width 1.
-    activation : {"relu", "tanh", "logistic", "softplus", "gelu"}
+    activation : {"relu", "tanh", "logistic", "softplus", "gelu"} or Activation
+        A name, or an :class:`~symadam.numeric.activations.Activation` (e.g. a
+        smooth ReLU approximation from :func:`symadam.numeric.smooth_relu.smooth_relu`).
 
     Examples
     --------
@@ -40,7 +42,7 @@ class Network:
     0.0
     """
 
-    def __init__(self, widths: Sequence[int], activation: str = "relu"):
+    def __init__(self, widths: Sequence[int], activation: str | Activation = "relu"):
         widths = tuple(widths)
         if len(widths) < 2 or any(isinstance(w, bool) or not isinstance(w, (int, np.integer))
                                   or w < 1 for w in widths):
@@ -49,8 +51,13 @@ class Network:
         if widths[-1] != 1:
             raise ValueError(f"widths must end with output width 1, got {widths!r}")
         self.widths = tuple(int(w) for w in widths)
-        self.act: Activation = get_activation(activation)
-        self.activation = activation
+        if isinstance(activation, Activation):
+            self.act: Activation = activation
+        elif isinstance(activation, str):
+            self.act = get_activation(activation)
+        else:
+            raise ValueError(f"activation must be a name or an Activation, got {activation!r}")
+        self.activation = self.act.name
         self.shapes = [(self.widths[i + 1], self.widths[i]) for i in range(len(self.widths) - 1)]
         self.num_params = sum(o * i + o for o, i in self.shapes)
 
@@ -134,7 +141,8 @@ class Network:
         (no activation), and the last ``a`` equals it.
         """
         t, _ = self.check_theta(theta)
-        a = np.broadcast_to(self.check_x(x), (t.shape[0],) + np.shape(self.check_x(x)))
+        xx = self.check_x(x)
+        a = np.broadcast_to(xx, (t.shape[0],) + xx.shape)
         zs, acts = [], [a]
         layers = self.unpack(t)
         for li, (W, b) in enumerate(layers):
@@ -159,6 +167,44 @@ class Network:
         r = np.mean((self.realization(np.atleast_2d(np.asarray(theta, float)), xx) - yy) ** 2,
                     axis=-1)
         return r if batched else float(r[0])
+
+    def generalized_gradient(self, theta, x, y) -> np.ndarray:
+        """The generalized gradient ``G(theta)`` of :meth:`risk` (arXiv 2501.15646).
+
+        Backpropagation with the convention ``relu'(0) = 0`` (what
+        ``torch.relu`` and TensorFlow compute); for a smooth activation this is
+        the true gradient.  ``(P,)`` for ``theta (P,)``, ``(B, P)`` for a batch.
+        See :mod:`symadam.numeric.backprop` for the definition and its
+        properties.
+
+        Examples
+        --------
+        >>> net = Network((1, 1, 1), "relu")       # N(x) = v relu(w x + b) + c
+        >>> net.generalized_gradient([1.0, 0.0, 1.0, 0.0], [[0.0]], [1.0])
+        array([ 0.,  0.,  0., -2.])
+        """
+        from .backprop import backprop_gradient
+
+        return backprop_gradient(self, theta, x, y)
+
+    def population_risk(self, theta, target, density=(0.0, 1.0)) -> np.ndarray | float:
+        """``int (N(x) - f(x))^2 p(x) dx`` for 1-D inputs (exact for ReLU).
+
+        ``target`` is a polynomial (coefficients, ascending powers) or a
+        :class:`~symadam.numeric.population.PiecewisePolynomial`; ``density``
+        is ``(a, b)`` (uniform) or a piecewise polynomial density.  For ReLU
+        the integral is evaluated in closed form between the kinks (see
+        :func:`symadam.numeric.population.population_risk`).
+
+        Examples
+        --------
+        >>> net = Network((1, 1, 1), "relu")
+        >>> round(net.population_risk([1.0, 0.0, 1.0, 0.0], [0.0]), 12)  # int_0^1 x^2 dx
+        0.333333333333
+        """
+        from .population import population_risk
+
+        return population_risk(self, theta, target, density)
 
     def hessian(self, theta, x, y) -> np.ndarray:
         """Exact Hessian of :meth:`risk` (shallow networks, analytic activations).
