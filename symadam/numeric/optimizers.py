@@ -231,3 +231,4 @@ def rmsprop_trajectory(
                                 bias_correction=bias_correction, eps_inside=eps_inside)
         out[n] = theta
     return out
+
