@@ -224,10 +224,12 @@ def approximation_gradient(net, theta, x, y, family: str, r: float,
 def convergence_study(net, theta, x, y, family: str, rs, reference=None) -> dict:
     """Errors ``|grad L_r(theta) - ref|_inf`` for each ``r`` and the log-log slope.
 
-    ``reference`` defaults to ``G(theta)``.  The slope is the least-squares
+    ``reference`` defaults to ``G(theta)``.  ``slope`` is the least-squares
     slope of ``log(err)`` against ``log(r)`` over the ``r`` with ``err > 0``
     (``None`` if fewer than two); the measured convergence order is
-    ``-slope``.
+    ``-slope``.  ``slope_log`` is the same for ``log(err / log r)`` (the
+    order once a ``log r`` factor is divided out, as for shifted softplus,
+    whose error is ``~ C log(r)/r``).
 
     Examples
     --------
@@ -244,8 +246,10 @@ def convergence_study(net, theta, x, y, family: str, rs, reference=None) -> dict
     errs = [float(np.max(np.abs(approximation_gradient(net, theta, x, y, family, r) - ref)))
             for r in rs]
     pos = [(math.log(r), math.log(e)) for r, e in zip(rs, errs) if e > 0]
-    slope = None
+    slope = slope_log = None
     if len(pos) >= 2:
         lr, le = np.array(pos).T
         slope = float(np.polyfit(lr, le, 1)[0])
-    return {"r": rs, "error": errs, "slope": slope}
+        if np.all(lr > 0):
+            slope_log = float(np.polyfit(lr, le - np.log(lr), 1)[0])
+    return {"r": rs, "error": errs, "slope": slope, "slope_log": slope_log}
