@@ -19,9 +19,14 @@ from .symbolic.derivation import Derivation, Step
 __version__ = "0.1.0"
 
 # -- public re-exports added by each capability (keep one line per import) --
+from .numeric.smooth_relu import approximation_gradient, smooth_relu  # relu (issue 5)
+from .numeric.backprop import backprop_gradient, relu_d1_at_zero  # relu (issue 5)
+from .numeric.population import population_risk  # relu (issue 5)
 
 __all__ = [
     "Claim", "Evidence", "CheckContext", "load_all", "select", "run_claims",
     "Network", "make_executor", "assert_identity", "agreeing_digits",
     "Derivation", "Step",
 ]
+__all__ += ["smooth_relu", "approximation_gradient", "backprop_gradient", "relu_d1_at_zero",
+            "population_risk"]  # relu (issue 5)
