@@ -9,6 +9,15 @@ To compare *optimizer steps* rather than gradient arithmetic, the gradient is
 computed by the same numpy function ``grad_fn`` on both sides and written to
 ``param.grad``; the two trajectories then differ only through the optimizer.
 
+Reproducibility limits (measured, torch 2.13 CPU): torch fuses the
+multiply-adds in ``lerp`` and ``addcmul`` (reproduced by
+:func:`symadam.numeric.optimizers.fma`), and its vectorized ``sqrt`` is
+occasionally one ulp off the correctly rounded value.  Where the dynamics
+contract, trajectories agree to ~1e-16 over thousands of steps; where they
+amplify rounding (RMSprop with ``eps << |g|``, oscillating around the
+minimizer) even torch started one ulp apart drifts, so :func:`torch_step`
+compares step by step from identical states instead.
+
 Conventions (see :mod:`symadam.numeric.optimizers` for the mapping):
 
 * ``torch.optim.Adam``: eps outside the root, bias-corrected ``m`` and ``v``,
