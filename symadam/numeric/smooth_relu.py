@@ -81,8 +81,12 @@ def _sigmoid_c(w):
     if not np.iscomplexobj(w):
         return expit(w)
     pos = w.real > 0
-    e = np.exp(-np.abs(w.real) + 0j - 1j * np.sign(w.real) * w.imag)   # exp(-|w|) branchwise
+    e = np.exp(-np.where(pos, w, -w))                  # exp(-w) or exp(w): modulus <= 1
     return np.where(pos, 1 / (1 + e), e / (1 + e))
+
+
+#: complex-capable versions of the named activations whose float code rejects complex input
+_COMPLEX_F = {"softplus": _softplus_c, "logistic": _sigmoid_c}
 
 
 def _hermite(r: float) -> Activation:
@@ -174,6 +178,7 @@ def complex_step_gradient(net, theta, x, y, activation: Activation | None = None
     act = net.act if activation is None else activation
     if activation is None and act.name == "relu":
         raise ValueError("activation must be smooth for the complex step (got relu)")
+    f = _COMPLEX_F.get(act.name, act.f) if activation is None else act.f
     P = net.num_params
     tc = t[0][None, :] + 1j * h * np.eye(P)                  # (P, P) complex batch
     a = xx.astype(complex)
@@ -184,7 +189,7 @@ def complex_step_gradient(net, theta, x, y, activation: Activation | None = None
         b = tc[:, k:k + o]
         k += o
         z = np.matmul(a, W.transpose(0, 2, 1)) + b[:, None, :]
-        a = z if li == last else act.f(z)
+        a = z if li == last else f(z)
     res = a[..., 0] - yy[None, :]
     L = np.mean(res * res, axis=1)
     return L.imag / h
