@@ -161,7 +161,7 @@ def saturated_neurons(theta, x, activation: str, sat_tol: float = 1e-6) -> np.nd
     return curved < xx.shape[1] + 2
 
 
-def classify_point(theta, x, y, activation: str, method: str = "", bound: float = 20.0,
+def classify_point(theta, x, y, activation: str, method: str = "", bound: float = 50.0,
                    tol_efficient: float = 1e-3, tol_redundant: float = 1e-6,
                    sat_tol: float = 1e-6) -> CriticalPoint:
     """Classify a numerical critical point: kind by the certified spectrum, domain by margins.
@@ -238,9 +238,9 @@ class _Escaped(Exception):
 
 
 def search_critical_points(x, y, width: int, activation: str, restarts: int,
-                           rng: np.random.Generator, gtol: float = 1e-9, init_scale: float = 2.0,
-                           saddle_fraction: float = 0.5, maxiter: int = 200,
-                           bound: float = 20.0, dedupe: float = 1e-6
+                           rng: np.random.Generator, gtol: float = 1e-9, init_scale: float = 1.0,
+                           saddle_fraction: float = 0.5, maxiter: int = 100,
+                           bound: float = 50.0, dedupe: float = 1e-6
                            ) -> tuple[list[CriticalPoint], dict]:
     """Critical points from ``restarts`` random starts; returns ``(points, counts)``.
 
