@@ -1,0 +1,191 @@
+"""High-precision routes for the Adam/RMSprop local rates (mpmath iteration and Jacobians)."""
+import mpmath
+import numpy as np
+import pytest
+from mpmath import mpf
+
+from symadam.numeric.optimizers import adam_trajectory
+from symadam.precision.adam_iterate import (adam_iterate, diagonal_quadratic, measured_rate,
+                                            rotated_quartic, transient_steps)
+from symadam.precision.adam_jacobian import (block_radius, full_radius,
+                                             jacobian_at_fixed_point, worst_case_radii)
+from symadam.precision.identity import agreeing_digits
+
+
+def polyak(kappa, eps="1", mu=1, dps=60):
+    """Typed-in closed forms (MATH.md section 2), as decimal strings."""
+    with mpmath.workdps(dps):
+        k, e, mu = mpf(kappa), mpf(eps), mpf(mu)
+        s = mpmath.sqrt(k)
+        rho = (s - 1) / (s + 1)
+        return dict(beta1=rho ** 2, lr=e / (mu * s), rho=rho,
+                    lr_gd=2 * e / (mu * (1 + k)), rho_gd=(k - 1) / (k + 1))
+
+
+# -- the rate estimator ------------------------------------------------------------------
+
+def test_measured_rate_double_root_and_simple_root():
+    with mpmath.workdps(50):
+        dbl = [(mpf(-7) + 3 * n) * mpf("0.8") ** n for n in range(600)]
+        simple = [mpf(5) * mpf("0.8") ** n + mpf("0.3") ** n for n in range(600)]
+        assert agreeing_digits(measured_rate(dbl, 200, 150), mpf("0.8")) >= 45
+        assert agreeing_digits(measured_rate(simple, 200, 150), mpf("0.8")) >= 45
+        naive = measured_rate(dbl, 200, 150, double_root=False)
+        assert 1e-4 < naive - mpf("0.8") < 1e-2      # reads high by ~ rho/n at a double root
+
+
+def test_measured_rate_bad_input():
+    with pytest.raises(ValueError, match="start \\+ 2\\*window"):
+        measured_rate([1, 2, 3], 0, 2)
+    with pytest.raises(ValueError, match="nonzero"):
+        measured_rate([1, 0, 1, 1, 1], 0, 1)
+
+
+def test_transient_steps():
+    assert transient_steps([0, 3, 2, 0.5, 2, 0.1, 0.1], 1) == 5
+    assert transient_steps([0, 3, 2], 1) is None
+
+
+# -- the iteration itself ------------------------------------------------------------------
+
+def test_mpmath_iteration_agrees_with_float64_numpy():
+    """Two implementations of the same bias-corrected Adam (mpmath vs numpy, first 60 steps)."""
+    lam = [1.0, 3.0, 10.0]
+    run_np = adam_trajectory(lambda th: np.array(lam) * th, np.array([0.3, -0.2, 0.1]), 60,
+                             lr=0.05, beta1=0.9, beta2=0.99, eps=1e-3)
+    run_mp = adam_iterate(diagonal_quadratic(["1", "3", "10"]), ["0.3", "-0.2", "0.1"], 60,
+                          lr="0.05", beta1="0.9", beta2="0.99", eps="0.001", dps=30)
+    err_np = np.linalg.norm(run_np, axis=1)
+    err_mp = np.array([float(e) for e in run_mp.errors])
+    np.testing.assert_allclose(err_mp, err_np, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kappa,beta2,eps,steps", [(10, "0.5", "0.01", 1500),
+                                                   (100, "0.9", "1", 3000)])
+def test_adam_rate_at_polyak_tuning(kappa, beta2, eps, steps):
+    p = polyak(kappa, eps)
+    obj = diagonal_quadratic(["1", str(kappa // 3), str(kappa)])
+    run = adam_iterate(obj, ["0.05", "-0.05", "0.05"], steps, lr=p["lr"], beta1=p["beta1"],
+                       beta2=beta2, eps=eps, dps=50)
+    tr = run.transient(mpf(eps) / 100)
+    k = steps // 6
+    assert tr is not None and tr < steps // 3
+    assert agreeing_digits(run.rate(steps - 2 * k - 1, k), p["rho"]) >= 5
+    # the naive ratio reads high at the double root: the correction matters
+    naive = run.rate(steps - 2 * k - 1, k, double_root=False)
+    assert naive > p["rho"] * (1 + mpf("1e-5"))
+
+
+def test_rmsprop_rate_is_gd_rate():
+    p = polyak(100, "0.1")
+    run = adam_iterate(diagonal_quadratic(["1", "30", "100"]), ["0.005", "0.005", "-0.005"],
+                       3000, lr=p["lr_gd"], beta1=0, beta2="0.9", eps="0.1", dps=40)
+    assert agreeing_digits(run.rate(2000, 400), p["rho_gd"]) >= 6
+
+
+def test_non_quadratic_objective():
+    obj = rotated_quartic(["1", "7", "50"], cubic="1", quartic="1")
+    p = polyak(50, "0.5")
+    run = adam_iterate(obj, ["0.02", "-0.01", "0.03"], 1500, lr=p["lr"], beta1=p["beta1"],
+                       beta2="0.9", eps="0.5", dps=50)
+    assert agreeing_digits(run.rate(999, 250), p["rho"]) >= 8
+
+
+def test_theta_rate_is_not_full_jacobian_radius():
+    """beta2 = 0.99 > rho: the v block decays at beta2, theta at rho (kappa = 100)."""
+    p = polyak(100, "1")
+    run = adam_iterate(diagonal_quadratic(["1", "100"]), ["1e-6", "1e-6"], 4000, lr=p["lr"],
+                       beta1=p["beta1"], beta2="0.99", eps="1", dps=50)
+    rate_theta = run.rate(2800, 550)
+    assert agreeing_digits(rate_theta, p["rho"]) >= 5
+    # v_hat decays like beta2^n, so sqrt(v_hat) like sqrt(beta2)^n
+    with mpmath.workdps(50):
+        assert agreeing_digits(measured_rate(run.sqrt_vhat, 2800, 550, double_root=False),
+                               mpmath.sqrt(mpf("0.99"))) >= 6
+
+
+def test_transient_grows_with_beta2_and_shrinking_eps():
+    p = polyak(10, "1")
+    obj = diagonal_quadratic(["1", "10"])
+
+    def tr(beta2, eps):
+        with mpmath.workdps(30):
+            lr = mpf(p["lr"]) * mpf(eps)
+        run = adam_iterate(obj, ["0.1", "0.1"], 4000, lr=lr, beta1=p["beta1"], beta2=beta2,
+                           eps=eps, dps=20)
+        return run.transient(mpf(eps) / 100)
+
+    t = {(b, e): tr(b, e) for b in ("0.9", "0.99") for e in ("1", "0.01")}
+    assert t[("0.99", "1")] > t[("0.9", "1")]
+    assert t[("0.99", "0.01")] > t[("0.99", "1")]
+
+
+def test_iteration_bad_input():
+    obj = diagonal_quadratic(["1"])
+    with pytest.raises(ValueError, match="beta2 must be in"):
+        adam_iterate(obj, ["1"], 5, lr=1, beta1=0, beta2=1, eps=1)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        adam_iterate(obj, ["1"], 5, lr=1, beta1=0, beta2="0.5", eps=0)
+    with pytest.raises(ValueError, match="dps must be"):
+        adam_iterate(obj, ["1"], 5, lr=1, beta1=0, beta2="0.5", eps=1, dps=5)
+    with pytest.raises(ValueError, match="theta0 must have length 1"):
+        adam_iterate(obj, ["1", "2"], 5, lr=1, beta1=0, beta2="0.5", eps=1)
+
+
+# -- Jacobians ------------------------------------------------------------------------------
+
+def test_jacobian_structure_and_radii():
+    J = jacobian_at_fixed_point("3", lr="0.2", beta1="0.7", beta2="0.95", eps="2", dps=50)
+    with mpmath.workdps(50):
+        h = mpf("0.2") * (1 - mpf("0.7")) / 2
+        expected = [[1 - h * 3, -mpf("0.2") * mpf("0.7") / 2, 0],
+                    [(1 - mpf("0.7")) * 3, mpf("0.7"), 0], [0, 0, mpf("0.95")]]
+        for i in range(3):
+            for j in range(3):
+                assert abs(J[i, j] - expected[i][j]) < mpf(10) ** -30
+        assert agreeing_digits(full_radius(J), max(mpf("0.95"), block_radius(J))) >= 30
+
+
+def test_eps_inside_block_uses_sqrt_eps():
+    J = jacobian_at_fixed_point("3", lr="0.2", beta1="0.7", beta2="0.95", eps="4", dps=50,
+                                eps_inside=True)
+    with mpmath.workdps(50):
+        assert abs(J[0, 1] - mpf("-0.2") * mpf("0.7") / 2) < mpf(10) ** -30
+        assert abs(J[0, 0] - (1 - mpf("0.2") * (1 - mpf("0.7")) * 3 / 2)) < mpf(10) ** -30
+
+
+def test_worst_case_radius_at_polyak_and_gd_tunings():
+    p = polyak(1000, "3")
+    r = worst_case_radii(1, 1000, lr=p["lr"], beta1=p["beta1"], beta2="0.999", eps="3",
+                         n_lambda=21, dps=50)
+    assert agreeing_digits(r["block"], p["rho"]) >= 14
+    with mpmath.workdps(50):
+        assert abs(r["full"] - mpf("0.999")) < mpf(10) ** -30
+    g = worst_case_radii(1, 1000, lr=p["lr_gd"], beta1=0, beta2="0.5", eps="3", n_lambda=21)
+    assert agreeing_digits(g["block"], p["rho_gd"]) >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kappa", [1000])
+def test_adam_and_rmsprop_kappa_1000(kappa):
+    p = polyak(kappa, "10")
+    obj = diagonal_quadratic(["1", "300", str(kappa)])
+    run = adam_iterate(obj, ["0.05", "-0.05", "0.05"], 4000, lr=p["lr"], beta1=p["beta1"],
+                       beta2="0.95", eps="10", dps=50)
+    assert agreeing_digits(run.rate(4000 - 1335, 667), p["rho"]) >= 5
+    run = adam_iterate(obj, ["1e-9", "-1e-9", "1e-9"], 4000, lr=p["lr_gd"], beta1=0,
+                       beta2="0.95", eps="10", dps=50)
+    assert agreeing_digits(run.rate(1000, 1400), p["rho_gd"]) >= 5
+
+
+@pytest.mark.slow
+def test_beta2_0999_long_transient():
+    """Default beta2 = 0.999: tens of thousands of steps before the rate reads to 4+ digits."""
+    p = polyak(10, "1")
+    run = adam_iterate(diagonal_quadratic(["1", "10"]), ["0.01", "0.01"], 40000, lr=p["lr"],
+                       beta1=p["beta1"], beta2="0.999", eps="1", dps=50)
+    early = run.rate(2000, 1000)
+    late = run.rate(34000, 2900)
+    assert agreeing_digits(late, p["rho"]) >= 5
+    assert agreeing_digits(early, p["rho"]) < agreeing_digits(late, p["rho"])
+    assert float(run.errors[-1]) == 0.0 or run.errors[-1] < mpf(10) ** -10000  # < float64 range
