@@ -19,6 +19,8 @@ from .symbolic.derivation import Derivation, Step
 __version__ = "0.1.0"
 
 # -- public re-exports added by each capability (keep one line per import) --
+from .symbolic.rate_engine import Tuning, characteristic_polynomial, linearize, local_rate, tune  # noqa: E402,E501
+from .symbolic.methods import METHODS, IterationMap, Parameter, register_method  # noqa: E402
 from .numeric.smooth_relu import approximation_gradient, smooth_relu  # relu (issue 5)
 from .numeric.backprop import backprop_gradient, relu_d1_at_zero  # relu (issue 5)
 from .numeric.population import population_risk  # relu (issue 5)
@@ -30,3 +32,5 @@ __all__ = [
 ]
 __all__ += ["smooth_relu", "approximation_gradient", "backprop_gradient", "relu_d1_at_zero",
             "population_risk"]  # relu (issue 5)
+__all__ += ["tune", "local_rate", "linearize", "characteristic_polynomial", "Tuning",
+            "METHODS", "IterationMap", "Parameter", "register_method"]
