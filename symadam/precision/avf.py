@@ -187,7 +187,7 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
     th = _theta(theta)
     v1, e1, scale = _raw(gl, th, b1, b2, e, dps + 8, history)
     if not check:
-        with mpmath.workdps(dps):
+        with mpmath.workdps(dps + 8):
             return AVFValue(to_mpf(th), +v1, +e1, dps, dps)
     v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 16, history)
     with mpmath.workdps(dps + 16):
@@ -197,7 +197,7 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
     if digits < dps:
         raise ValueError(f"dps: the requested {dps} digits are not reached at theta={th} "
                          f"(estimated error {mpmath.nstr(err, 3)}, {digits} digits)")
-    with mpmath.workdps(dps):
+    with mpmath.workdps(dps + 16):  # keep guard digits: printing rounds once
         return AVFValue(to_mpf(th), +v2, +err, digits, dps)
 
 
@@ -205,12 +205,12 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
              dps: int = 30, grad: Any = None, guess: Any = None) -> AVFZero:
     """The zero ``vartheta`` of ``A`` near the minimizer ``theta*``, to ``dps`` digits.
 
-    Stage 1: bracketed root finding (``mpmath.findroot``, Anderson's
-    bracketing solver) at 20 working digits; the bracket starts from
-    ``theta*`` and ``theta* + 2 guess`` (``guess``: e.g. the first-order bias)
-    or widens from ``theta* +- sd(G)/2``.  Stage 2: chord steps
-    ``z <- z - A(z)/s`` at ``dps + 8`` digits with the slope ``s`` from stage 1
-    until the step is below ``10^-(dps+4) |z|``.  The reported error is
+    Stage 1: a bracketed root finder (Anderson-Bjorck) at 20 working digits
+    to about 12 digits; the bracket starts from ``theta*`` and
+    ``theta* + 2 guess`` (``guess``: e.g. the first-order bias) or widens
+    from ``theta* +- sd(G)/2``.  Stage 2: secant steps at ``dps + 8`` digits,
+    started with the stage-1 slope, until the step is below
+    ``10^-(dps+4) |z|``.  The reported error is
     ``|A(z)/s|`` with ``A(z)`` recomputed at ``dps + 16`` digits.  Laws for
     which ``A(theta*)`` vanishes to the working precision (symmetric noise,
     interpolation) return ``vartheta = theta*``.
@@ -254,11 +254,30 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
                     h *= 2
                 if b is None:
                     raise ValueError("data: no sign change of A found near the minimizer")
-            z = mpmath.findroot(f, (a, b), solver="anderson", tol=mpmath.mpf(10)**(-36),
-                                verify=False, maxsteps=60)
-            slope = (fb - fa) / (b - a)
-            hh = mpmath.mpf(10)**-8 * sd
-            slope = (f(z + hh) - f(z - hh)) / (2 * hh)
+            # Anderson-Bjorck bracketing iteration to ~12 digits
+            side = 0
+            for _ in range(60):
+                c = b - fb * (b - a) / (fb - fa)
+                fc = f(c)
+                if fc == 0 or abs(b - a) < mpmath.mpf(10)**-13 * sd:
+                    break
+                if fc * fb < 0:
+                    a, fa = b, fb
+                    b, fb = c, fc
+                    side = 0
+                else:
+                    mfac = 1 - fc / fb
+                    fa = fa * (mfac if mfac > 0 else mpmath.mpf(1) / 2)
+                    b, fb = c, fc
+                    side += 1
+                if abs(fc) <= scale * mpmath.mpf(10)**-13:
+                    break
+            z0, f0 = c, fc
+            slope = (fb - fa) / (b - a) if b != a else None
+            hh = max(abs(b - a), mpmath.mpf(10)**-9 * sd)
+            z1 = z0 - hh
+            f1 = f(z1)
+            slope = (f0 - f1) / (z0 - z1)
     hi = dps + 8
     with mpmath.workdps(hi + 8):
         if symmetric:
@@ -268,12 +287,19 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
             slope = (_raw(gl, z + hh, b1, b2, e, dps + 16)[0]
                      - _raw(gl, z - hh, b1, b2, e, dps + 16)[0]) / (2 * hh)
         else:
-            z = to_mpf(z)
-            for _ in range(8):
-                step = _raw(gl, z, b1, b2, e, hi)[0] / slope
-                z = z - step
+            # secant steps at dps + 8 digits, started from the low-precision slope
+            z = to_mpf(z0)
+            fz = _raw(gl, z, b1, b2, e, hi)[0]
+            for _ in range(10):
+                step = fz / slope
+                zn = z - step
                 if abs(step) <= mpmath.mpf(10)**(-(dps + 4)) * max(abs(z), mpmath.mpf(10)**-dps):
+                    z = zn
                     break
+                fn = _raw(gl, zn, b1, b2, e, hi)[0]
+                if fn != fz:
+                    slope = (fn - fz) / (zn - z)
+                z, fz = zn, fn
             else:
                 raise ValueError(f"dps: the zero did not converge to {dps} digits")
             rz = _raw(gl, z, b1, b2, e, dps + 16)[0]
@@ -283,6 +309,6 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
     if digits < dps:
         raise ValueError(f"dps: the requested {dps} digits of the zero are not reached "
                          f"(estimated error {mpmath.nstr(err, 3)})")
-    with mpmath.workdps(dps + 5):
+    with mpmath.workdps(dps + 16):
         zz = +z
         return AVFZero(zz, star, zz - to_mpf(star), +err, digits, dps, +rz)
