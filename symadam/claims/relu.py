@@ -116,7 +116,7 @@ def _one_sided(ctx):
        derive=generalized_gradient_derivation)
 def _frechet(ctx):
     deltas = 2.0 ** -np.arange(8, 28, 2)
-    slopes, cs_err, reg_fail, q_worst, n_dirs = [], 0.0, 0, 0.0, 0
+    slopes, cs_err, reg_fail, q_worst, n_dirs, uniform_fails = [], 0.0, 0, 0.0, 0, 0
     rng = np.random.default_rng(ctx.seed_sequence(1))
     for p in _problems(ctx, "random"):
         net, th, x, y = p.net, p.theta, p.x, p.y
@@ -128,6 +128,8 @@ def _frechet(ctx):
             return ctx.evidence(False, "approach sequence", f"theta_n not differentiable for "
                                 f"delta = {deltas[~ok].tolist()} (widths {net.widths})")
         thn, dl = thn[first:], deltas[first:]
+        _, ok1 = approach_sequence(net, th, x, deltas[-1:], kappa=1.0)
+        uniform_fails += int(not ok1[0])
         gn = net.generalized_gradient(thn, x, y)
         for t, g in zip(thn[-3:], gn[-3:]):      # g_n is the true gradient at theta_n
             cs = complex_step_gradient(net, t, x, y, RELU_COMPLEX)
@@ -160,7 +162,8 @@ def _frechet(ctx):
                         f"complex step rel {cs_err:.2e}; min slope of |g_n - G| vs delta "
                         f"{min(slopes):.3f} (> 0.9); |quotient at theta_n| {q_worst:.2e} "
                         f"(<= 1e-14, the float64 accuracy of g_n)", None, slopes=slopes,
-                        directions_sampled=n_dirs,
+                        directions_sampled=n_dirs, problems=12,
+                        problems_where_a_uniform_bias_shift_switches_a_deep_kink_on=uniform_fails,
                         directions_where_G_is_not_a_regular_subgradient_at_theta=reg_fail)
 
 
@@ -252,7 +255,8 @@ def _deep_kink(ctx):
                         "of the shifted-softplus network for r = 1e4..1e8",
                         f"|grad L_r - G(relu'(0)=1 there)| = {st['error'][-1]:.2e} at r = 1e8; "
                         f"|grad L_r - G| = {gap:.3f}; hermite |.| = {herm:.1e}", None,
-                        random_deep_problems=len(probs), where_shifted_softplus_limit_differs=n_diff,
+                        random_deep_problems=len(probs),
+                        where_shifted_softplus_limit_differs=n_diff,
                         slope_to_other_limit=st["slope"])
 
 

@@ -75,7 +75,7 @@ def kink_set(net: Network, theta, x) -> list[tuple[int, int, int]]:
     out = []
     for layer in range(net.depth):
         i, j = np.nonzero(zs[layer][0] == 0.0)
-        out += [(layer, int(jj), int(ii)) for ii, jj in sorted(zip(i, j), key=lambda p: (p[1], p[0]))]
+        out += [(layer, int(jj), int(ii)) for ii, jj in zip(i, j)]
     return sorted(out)
 
 
@@ -213,10 +213,13 @@ def coordinate_derivatives(net: Network, theta, x, y, h: float = 2.0 ** -20) -> 
     E = np.eye(P) * h
     pts = np.concatenate([t[None], t + E, t + 2 * E, t - E, t - 2 * E])
     L = net.risk(pts, x, y)
-    L0, Lp, Lp2, Lm, Lm2 = L[0], L[1:P + 1], L[P + 1:2 * P + 1], L[2 * P + 1:3 * P + 1], L[3 * P + 1:]
+    def split(a):
+        return a[0], a[1:P + 1], a[P + 1:2 * P + 1], a[2 * P + 1:3 * P + 1], a[3 * P + 1:]
+
+    L0, Lp, Lp2, Lm, Lm2 = split(L)
     zs, _ = net.forward(pts, x)
     s = np.sign(np.concatenate([z.reshape(z.shape[0], -1) for z in zs[:-1]], axis=1))
-    s0, sp, sp2, sm, sm2 = s[0], s[1:P + 1], s[P + 1:2 * P + 1], s[2 * P + 1:3 * P + 1], s[3 * P + 1:]
+    s0, sp, sp2, sm, sm2 = split(s)
     kink = s0 == 0
     nonk = ~kink
     const_plus = np.all(sp == sp2, axis=1) & np.all((sp == s0)[:, nonk], axis=1)
@@ -224,8 +227,7 @@ def coordinate_derivatives(net: Network, theta, x, y, h: float = 2.0 ** -20) -> 
     const_both = np.all(sp == s0, axis=1) & np.all(sm == s0, axis=1)
     scale = max(float(np.max(np.abs(L))), 1e-300)
     bnd = np.array([loss_roundoff_bound(net, p, x, y) for p in pts])
-    b0 = bnd[0]
-    bp, bp2, bm, bm2 = bnd[1:P + 1], bnd[P + 1:2 * P + 1], bnd[2 * P + 1:3 * P + 1], bnd[3 * P + 1:]
+    b0, bp, bp2, bm, bm2 = split(bnd)
     return {
         "central": (Lp - Lm) / (2 * h),
         "plus": (-3 * L0 + 4 * Lp - Lp2) / (2 * h),
@@ -240,7 +242,8 @@ def coordinate_derivatives(net: Network, theta, x, y, h: float = 2.0 ** -20) -> 
     }
 
 
-def approach_sequence(net: Network, theta, x, deltas) -> tuple[np.ndarray, np.ndarray]:
+def approach_sequence(net: Network, theta, x, deltas,
+                      kappa: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Differentiable points ``theta_n -> theta`` that switch every kink off.
 
     The biases of hidden layer ``l`` (of ``D``) move down by
@@ -251,6 +254,9 @@ def approach_sequence(net: Network, theta, x, deltas) -> tuple[np.ndarray, np.nd
     changes.  Returns ``(thetas (len(deltas), P), ok)`` where ``ok[n]`` says
     that at ``theta_n`` no pre-activation vanishes at a data point and the
     pattern equals that of ``theta`` with the kinks switched off (checked).
+    ``kappa=1`` moves all hidden biases by the same ``delta``; then a kink of
+    a deeper layer can switch *on* (its pre-activation moves by
+    ``-delta (1 + sum of the active incoming weights)``) and ``ok`` is False.
 
     Examples
     --------
@@ -262,7 +268,7 @@ def approach_sequence(net: Network, theta, x, deltas) -> tuple[np.ndarray, np.nd
     t = np.asarray(theta, dtype=np.float64)
     layers = net.unpack(t)
     norm = max(float(np.max(np.sum(np.abs(W[0]), axis=1))) for W, _ in layers)
-    kappa = 1.0 / (4.0 * (1.0 + norm))
+    kappa = 1.0 / (4.0 * (1.0 + norm)) if kappa is None else float(kappa)
     D = net.depth
     out = []
     for delta in deltas:

@@ -47,7 +47,7 @@ def generalized_gradient_derivation() -> Derivation:
 
 
 def hermite_polynomial() -> sympy.Expr:
-    """The quintic ``P`` on ``[0, 1]`` with ``P = P' = P'' = 0`` at 0 and ``P = P' = 1, P'' = 0`` at 1.
+    """The quintic ``P`` with ``P = P' = P'' = 0`` at 0 and ``P = P' = 1, P'' = 0`` at 1.
 
     Examples
     --------
@@ -139,7 +139,8 @@ def kink_minimum_derivation() -> Derivation:
     r = data["residuals"]
     d = Derivation("A local minimum of the ReLU risk at which G does not vanish")
     d.add(r"Network $N(x) = v\max(wx + b, 0) + c$, data $x = (0, 1, 2)$, "
-          r"$y = (-s, 1 + 2s, 2 - s)$ with $s > 0$, point $\theta^* = (w, b, v, c) = (1, 0, 1, 0)$: "
+          r"$y = (-s, 1 + 2s, 2 - s)$ with $s > 0$, point "
+          r"$\theta^* = (w, b, v, c) = (1, 0, 1, 0)$: "
           r"$N = (0, 1, 2)$, residuals $r = N - y$:", sympy.Matrix(r).T, "r")
     d.add(r"The kink of the neuron sits on the data point $x = 0$ ($z = b = 0$). "
           r"$G$ (with $\mathrm{relu}'(0) = 0$):", sympy.Matrix(data["G"]).T, "G(\\theta^*)")
