@@ -22,7 +22,8 @@ The declared curvature scaling of each parameter (``Parameter.scale``) is
 checked symbolically and used to write the tuned parameters in ``L, mu``
 from the solution at ``mu = 1, L = kappa``.
 
-Results are cached (``functools.lru_cache``) per method name.
+Results are cached (``functools.lru_cache``) per method (maps are frozen and hashable,
+so an unregistered :class:`IterationMap` can be tuned too).
 """
 from __future__ import annotations
 
@@ -46,13 +47,12 @@ SCREEN_KAPPA = sympy.Integer(7)
 CHECK_KAPPAS = (sympy.Rational(3, 2), sympy.Integer(50), sympy.Integer(2000))
 
 
-def _key(method: "str | IterationMap") -> str:
-    return get_method(method).name
+def _key(method: "str | IterationMap") -> IterationMap:
+    return get_method(method)
 
 
 @functools.lru_cache(maxsize=None)
-def _linearize(name: str) -> tuple[sympy.Matrix, tuple[str, ...]]:
-    m = get_method(name)
+def _linearize(m: IterationMap) -> tuple[sympy.Matrix, tuple[str, ...]]:
     if m.linearize is not None:
         J, why = m.linearize(m, LAM)
         return sympy.Matrix(J), tuple(why)
@@ -225,9 +225,8 @@ def _in_L_mu(expr: Any, scale: int) -> sympy.Expr:
 
 
 @functools.lru_cache(maxsize=None)
-def _tune(name: str) -> Tuning:
-    m = get_method(name)
-    J, why = _linearize(name)
+def _tune(m: IterationMap) -> Tuning:
+    J, why = _linearize(m)
     cp = characteristic_polynomial(m)
     facs = _factors(cp)
     tuned = [p.symbol for p in m.tuned_params]
@@ -267,7 +266,7 @@ def _tune(name: str) -> Tuning:
             if not _feasible(m, tuned, sol, {}):
                 continue
             r = _numeric(sol[RHO], {}).real
-            w = _worst(facs, tuned, sol, {}, k0)
+            w = _worst(facs, tuned, sol, fixed, k0)
             if abs(w - r) <= 1e-6 * r:
                 raw = sum(2 if a is not None and a[1][0] == "d" else int(a is not None)
                           for a in aset)
@@ -311,7 +310,7 @@ def _tune(name: str) -> Tuning:
         subs = {KAPPA: kc, **fixed}
         solk = {u: sympy.sympify(sol[u]).subs(subs) for u in unknowns}
         r = _numeric(solk[RHO], {}).real
-        ok = _feasible(m, tuned, solk, {}) and abs(_worst(facs, tuned, solk, {}, kc) - r) <= 1e-6 * r
+        ok = _feasible(m, tuned, solk, {}) and abs(_worst(facs, tuned, solk, fixed, kc) - r) <= 1e-6 * r
         if not ok:
             raise RuntimeError(f"{m.name}: the optimum's active set changes at kappa = {kc}")
     worse = 0
@@ -319,7 +318,7 @@ def _tune(name: str) -> Tuning:
     for signs in itertools.product((-1, 0, 1), repeat=len(tuned)):
         if any(signs):
             sc = {s: 1 + sg * sympy.Rational(1, 1000) for s, sg in zip(tuned, signs)}
-            worse += _worst(facs, tuned, best[4], {}, k0, sc) >= r0 * (1 - 1e-9)
+            worse += _worst(facs, tuned, best[4], fixed, k0, sc) >= r0 * (1 - 1e-9)
     if worse != 3 ** len(tuned) - 1:
         raise RuntimeError(f"{m.name}: a perturbation of the candidate beats it")
     d.add(f"Checks: the solution is feasible and its worst case equals $\\rho$ at "

@@ -77,7 +77,7 @@ def get_method(method: "str | IterationMap") -> IterationMap:
     >>> get_method("sgd")
     Traceback (most recent call last):
     ...
-    ValueError: method must be one of gd, heavy-ball, nesterov...; got 'sgd'
+    ValueError: method must be one of ...gd, heavy-ball, nesterov...; got 'sgd'
     """
     if isinstance(method, IterationMap):
         return method

@@ -1,0 +1,74 @@
+"""``symadam rate METHOD``: the derived optimal tuning and local rate of a method.
+
+METHOD is any name in :data:`symadam.symbolic.methods.METHODS` (``gd``,
+``heavy-ball``, ``nesterov``, and methods other modules register).
+``--json`` prints ``{"method", "rate", "parameters", "active_set"}`` plus
+``"rate_at_kappa"`` (a decimal string with ``--dps`` digits) when ``--kappa``
+is given; ``rate`` and ``parameters`` are strings ``sympy.sympify`` parses, in
+``kappa`` and in ``L``, ``mu`` (and untuned parameters such as ``eps``).
+"""
+from __future__ import annotations
+
+import math
+import sys
+
+from .._validate import check_dps, check_kappa
+from ._common import add_dps, add_json, emit_json
+
+COMMAND = "rate"
+
+
+def add_parser(sub):
+    p = sub.add_parser(COMMAND, help="derived optimal tuning and local rate of a method")
+    p.add_argument("method", metavar="METHOD", help="gd, heavy-ball, nesterov, ...")
+    p.add_argument("--kappa", default=None, help="condition number L/mu >= 1 to evaluate at")
+    p.add_argument("--latex", action="store_true", help="print the derivation as LaTeX")
+    add_dps(p)
+    add_json(p)
+    return p
+
+
+def _parse_kappa(text: str):
+    import sympy
+
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"kappa must be a real number >= 1, got {text!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"kappa must be finite, got {text!r}")
+    check_kappa(v)
+    return sympy.Rational(str(text).strip())
+
+
+def run(args) -> int:
+    from ..symbolic.methods import get_method
+    from ..symbolic.rate_engine import tune
+
+    check_dps(args.dps)
+    method = get_method(args.method)
+    kappa = None if args.kappa is None else _parse_kappa(args.kappa)
+    t = tune(method)
+    out = {
+        "method": method.name,
+        "rate": str(t.rate),
+        "parameters": {k: str(v) for k, v in t.parameters.items()},
+        "active_set": t.active_set,
+    }
+    if kappa is not None:
+        out["rate_at_kappa"] = str(t.rate_at(kappa, args.dps))
+    if args.json:
+        if args.latex:
+            out["latex"] = t.derivation.to_latex()
+        emit_json(out)
+        return 0
+    if args.latex:
+        sys.stdout.write(t.derivation.to_latex())
+        return 0
+    print(f"{method.title} ({method.name})")
+    print(f"  rate        = {out['rate']}")
+    for k, v in out["parameters"].items():
+        print(f"  {k:<11} = {v}")
+    if kappa is not None:
+        print(f"  rate at kappa = {kappa}: {out['rate_at_kappa']}")
+    return 0

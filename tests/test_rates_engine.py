@@ -1,0 +1,108 @@
+"""The rate engine against the literature's closed forms (typed in here, never in the engine)."""
+import pytest
+import sympy
+
+from symadam import assert_identity, characteristic_polynomial, linearize, local_rate, tune
+from symadam.symbolic.methods import KAPPA, LAM, MU, Z, L, get_method
+from symadam.symbolic.rate_engine import tidy
+
+k = KAPPA
+s = sympy.sqrt(k)
+r3 = sympy.sqrt(3 * k + 1)
+sL, smu = sympy.sqrt(L), sympy.sqrt(MU)
+
+# The literature (Polyak 1964/1987; Lessard, Recht, Packard 2016, Prop. on quadratics).
+LITERATURE = {
+    "gd": ((k - 1) / (k + 1), {"h": 2 / (L + MU)}),
+    "heavy-ball": ((s - 1) / (s + 1),
+                   {"h": 4 / (sL + smu) ** 2, "beta": ((sL - smu) / (sL + smu)) ** 2}),
+    "nesterov": (1 - 2 / r3, {"h": 4 / (3 * L + MU),
+                             "beta": (sympy.sqrt(3 * L / MU + 1) - 2)
+                             / (sympy.sqrt(3 * L / MU + 1) + 2)}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LITERATURE))
+def test_engine_matches_literature(name):
+    t = tune(name)
+    rate, params = LITERATURE[name]
+    assert_identity(t.rate, rate, domain={KAPPA: (1, 1000)})
+    assert set(t.parameters) == set(params)
+    for p, v in params.items():
+        assert_identity(t.parameters[p], v, domain={L: (2, 50), MU: (1 / 10, 1)})
+
+
+@pytest.mark.parametrize("name", sorted(LITERATURE))
+def test_rate_expression_is_in_kappa_and_params_in_L_mu(name):
+    t = tune(name)
+    assert t.rate.free_symbols == {KAPPA}
+    for v in t.parameters.values():
+        assert v.free_symbols <= {L, MU}
+    # round trip through strings (the CLI contract)
+    assert_identity(sympy.sympify(str(t.rate)).subs(sympy.Symbol("kappa"), k), t.rate)
+
+
+def test_linearizations_and_characteristic_polynomials():
+    h, b = sympy.symbols("h beta", positive=True)
+    b = sympy.Symbol("beta", nonnegative=True)
+    assert_identity(characteristic_polynomial("gd"), Z - 1 + h * LAM)
+    assert_identity(characteristic_polynomial("heavy-ball"), Z**2 - (1 + b - h * LAM) * Z + b)
+    t = 1 - h * LAM
+    assert_identity(characteristic_polynomial("nesterov"), Z**2 - (1 + b) * t * Z + b * t)
+    assert linearize("heavy-ball").shape == (2, 2)
+
+
+def test_active_sets_are_the_classical_ones():
+    # GD equioscillates (root +rho at mu, -rho at L); heavy ball is critically damped at both
+    # ends; Nesterov is critically damped at mu and has the real root -rho at L.
+    assert tune("gd").active_set == "mu: r+, L: r-"
+    assert tune("heavy-ball").active_set == "mu: d+, L: d-"
+    assert tune("nesterov").active_set == "mu: d+, L: r-"
+
+
+def test_ordering_and_lower_bound():
+    lb = (s - 1) / (s + 1)
+    for kv in (sympy.Rational(3, 2), 10, 1000):
+        g, hb, nag = (local_rate(m).subs(k, kv) for m in ("gd", "heavy-ball", "nesterov"))
+        assert sympy.N(g - nag) > 0 and sympy.N(nag - hb) > 0
+        assert abs(sympy.N(hb - lb.subs(k, kv), 50)) < 1e-45
+
+
+def test_derivation_is_printable_and_deterministic():
+    d = tune("nesterov").derivation
+    tex = d.to_latex()
+    assert "\\rho^*(\\kappa)" in tex and "active set" in tex
+    assert tex == tune("nesterov").derivation.to_latex()
+
+
+def test_local_rate_values_and_bad_input():
+    assert sympy.N(local_rate("gd", kappa=3, dps=30) - sympy.Rational(1, 2)) == 0
+    with pytest.raises(ValueError, match="kappa"):
+        local_rate("gd", kappa=0.5)
+    with pytest.raises(ValueError, match="kappa"):
+        local_rate("gd", kappa=float("nan"))
+    with pytest.raises(ValueError, match="dps"):
+        local_rate("gd", kappa=2, dps=10)
+    with pytest.raises(ValueError, match="method must be one of"):
+        tune("sgd")
+    assert get_method("heavy_ball").name == "heavy-ball"
+
+
+def test_tidy_canonicalizes_radicals():
+    assert tidy((k + 1 - 2 * s) / (k - 1)) == (s - 1) / (s + 1)
+    assert_identity(tidy((3 * k - 4 * r3 + 5) / (3 * (k - 1))), (r3 - 2) / (r3 + 2))
+
+
+def test_engine_tunes_a_new_method_it_has_never_seen():
+    """A method defined only here (GD with a halved step, 'h/2') is tuned correctly:
+    the engine is generic, not a table of answers."""
+    from symadam.symbolic.methods import IterationMap, Parameter, THETA
+
+    g = sympy.Symbol("g", positive=True)
+    m = IterationMap(name="half-step", title="half step", state=(THETA,),
+                     params=(Parameter(g, "step", lower=sympy.Integer(0), scale=-1),),
+                     step=lambda st, grad, n=None: (st[0] - g * grad(st[0]) / 2,),
+                     fixed_point=(sympy.Integer(0),), equations="x")
+    t = tune(m)
+    assert_identity(t.rate, (k - 1) / (k + 1))
+    assert_identity(t.parameters["g"], 4 / (L + MU))
