@@ -330,13 +330,20 @@ def _population(ctx):
                 return (net.realization(th, [[t]])[0] - f(np.array([t]))[0]) ** 2 \
                     * dens(np.array([t]))[0]
 
+            # independent kink localisation: grid cells where N is not affine (second
+            # differences), handed to quad as break points
+            grid = np.linspace(-1, 1, 4097)
+            Ng = net.realization(th, grid[:, None])
+            bent = np.abs(np.diff(Ng, 2)) > 1e-12 * (1 + np.max(np.abs(Ng)))
+            cells = np.nonzero(bent)[0]
+            pts = np.unique(np.concatenate([[-1, 0, c, 1], grid[cells], grid[cells + 2]]))
             with warnings.catch_warnings():   # quad may report it cannot reach 1e-13
                 warnings.simplefilter("ignore")
-                q = sum(quad(g, a, b, limit=400, epsabs=1e-14, epsrel=1e-13)[0]
-                        for a, b in ((-1, min(0, c)), (min(0, c), max(0, c)), (max(0, c), 1)))
+                q = sum(quad(g, a, b, limit=200, epsabs=1e-15, epsrel=1e-13)[0]
+                        for a, b in zip(pts[:-1], pts[1:]))
             worst = max(worst, abs(R - q) / max(1.0, abs(q)))
-    ok = worst < 1e-8
-    return ctx.evidence(ok, "scipy adaptive quadrature (no knowledge of the kinks, its own "
-                        "accuracy ~1e-10) on 6 random networks of depth 1-3, hat density, "
-                        "piecewise quadratic target",
-                        f"max relative difference {worst:.2e} (< 1e-8)", None)
+    ok = worst < 1e-11
+    return ctx.evidence(ok, "scipy adaptive quadrature between break points located "
+                        "independently (second differences of N on a 4097-point grid) on 6 "
+                        "random networks of depth 1-3, hat density, piecewise quadratic target",
+                        f"max relative difference {worst:.2e} (< 1e-11)", None)
