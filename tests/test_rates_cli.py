@@ -1,0 +1,55 @@
+"""`symadam rate` and `symadam verify rates`: JSON contract and exit codes."""
+import json
+import pytest
+import sympy
+
+from symadam import assert_identity
+from symadam.cli import main
+
+
+@pytest.mark.parametrize("method", ["gd", "heavy-ball", "nesterov"])
+def test_rate_json(method, capsys):
+    assert main(["rate", method, "--kappa", "100", "--json", "--dps", "30"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"method", "rate", "parameters", "rate_at_kappa"} <= set(out)
+    rate = sympy.sympify(out["rate"])
+    assert rate.free_symbols == {sympy.Symbol("kappa")}
+    value = sympy.N(rate.subs("kappa", 100), 40)
+    assert abs(sympy.Float(out["rate_at_kappa"], 40) - value) < 1e-28
+    for v in out["parameters"].values():
+        assert sympy.sympify(v).free_symbols <= {sympy.Symbol("L"), sympy.Symbol("mu")}
+
+
+def test_rate_json_heavy_ball_value(capsys):
+    assert main(["rate", "heavy-ball", "--kappa", "81", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rate_at_kappa"].startswith("0.8000000000000000000000000000000")
+    assert_identity(sympy.sympify(out["parameters"]["h"]),
+                    sympy.sympify("4/(sqrt(L) + sqrt(mu))**2"))
+
+
+def test_rate_text_and_latex(capsys):
+    assert main(["rate", "gd"]) == 0
+    assert "2/(L + mu)" in capsys.readouterr().out
+    assert main(["rate", "nesterov", "--latex"]) == 0
+    assert "\\section*" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["rate", "gd", "--kappa", "0.5"],
+    ["rate", "gd", "--kappa", "inf"],
+    ["rate", "gd", "--kappa", "nan"],
+    ["rate", "gd", "--kappa", "abc"],
+    ["rate", "sgd"],
+    ["rate", "gd", "--dps", "14"],
+])
+def test_rate_bad_input_exit_2(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("symadam: error:")
+
+
+def test_verify_rates_exit_0(capsys):
+    assert main(["verify", "rates.gd", "rates.nesterov", "--json"]) == 0
+    ev = {c["claim_id"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
+    assert ev["rates.gd"]["digits"] >= 45 and ev["rates.nesterov"]["digits"] >= 45
