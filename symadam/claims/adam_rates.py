@@ -158,7 +158,7 @@ def _linearization(ctx):
                         remainder_order=orders, jacobian_digits=worst)
 
 
-@claim("rates.adam", paper=PAPER, depends_on=("rates.adam_linearization",),
+@claim("rates.adam", paper=PAPER, depends_on=("rates.adam_linearization", "rates.heavy_ball"),
        statement=r"Near a strict local minimizer with Hessian spectrum in $[\mu, L]$, "
                  r"$\kappa = L/\mu$, bias-corrected Adam with $\varepsilon > 0$ outside the root, "
                  r"$\beta_1 = \big(\tfrac{\sqrt\kappa-1}{\sqrt\kappa+1}\big)^2$ and "
@@ -169,7 +169,7 @@ def _adam(ctx):
     return _rate_check(ctx, "adam")
 
 
-@claim("rates.rmsprop", paper=PAPER, depends_on=("rates.adam_linearization",),
+@claim("rates.rmsprop", paper=PAPER, depends_on=("rates.adam_linearization", "rates.gd"),
        statement=r"Bias-corrected RMSprop ($\beta_1 = 0$) with $\gamma = 2\varepsilon/(\mu+L)$ "
                  r"converges locally at the rate $\tfrac{\kappa-1}{\kappa+1}$, for every "
                  r"$\beta_2 \in (0, 1)$, $\varepsilon > 0$.",
