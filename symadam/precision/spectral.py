@@ -100,14 +100,3 @@ def worst_case_radius(method: str, params: dict, mu: Any, L: Any, points: int = 
             lam = mu + (L - mu) * k / (points - 1)
             radii.append((lam, spectral_radius(iteration_matrix(method, lam, params, dps), dps)))
         return max(r for _, r in radii), radii
-
-
-def max_over(values: Sequence[Any]) -> Any:  # small helper for claims
-    """The maximum of a sequence (mpmath-aware).
-
-    Examples
-    --------
-    >>> max_over([1, 3, 2])
-    3
-    """
-    return max(values)

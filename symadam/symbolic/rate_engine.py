@@ -219,9 +219,9 @@ def _worst(facs: list, tuned: list, sol: dict, fixed: dict, kappa: Any,
 
 
 def _in_L_mu(expr: Any, scale: int) -> sympy.Expr:
+    """``mu**scale * expr(kappa = L/mu)``, kept in the shape of the tidy form in ``kappa``."""
     e = sympy.sympify(expr).subs(KAPPA, L / MU) * MU**scale
-    cands = [sympy.cancel(e), sympy.factor(e), sympy.radsimp(e), sympy.together(e)]
-    return min(cands, key=lambda x: (sympy.count_ops(x), len(str(x))))
+    return sympy.factor(sympy.together(e))
 
 
 @functools.lru_cache(maxsize=None)
