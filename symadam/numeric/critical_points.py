@@ -35,7 +35,7 @@ from .activations import get_activation
 from .hessian import require_analytic, risk_derivatives
 
 __all__ = ["DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate", "certify",
-           "CriticalPoint", "classify_point", "saturated_neurons", "newton_polish", "search_critical_points"]
+           "CriticalPoint", "classify_point", "saturated_neurons", "planted_minimum", "newton_polish", "search_critical_points"]
 
 #: Upper bounds on sup|sigma'|, sup|sigma''|, sup|sigma'''| (exact maxima rounded up):
 #: tanh 1, 4/(3 sqrt 3), 2; logistic 1/4, sqrt(3)/18, 1/8; softplus 1, 1/4, sqrt(3)/18;
@@ -314,3 +314,44 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
         canon.append(ct)
         found.append(classify_point(t, xx, yy, activation, method, bound=bound))
     return found, counts
+
+
+def planted_minimum(activation: str, width: int, points: int, rng: np.random.Generator,
+                    noise: float = 0.1, tries: int = 20) -> tuple[np.ndarray, np.ndarray,
+                                                                  CriticalPoint]:
+    """A certified efficient minimum with nonzero residual, near a planted network.
+
+    Targets ``y = N_theta0(x) + noise * (GP draw)`` on the fixed design
+    (``theta0``: ``w ~ N(0, 1.5^2)``, ``b ~ N(0, 0.5^2)``, ``v ~ N(0, 1)``,
+    ``c = 0``); ``trust-exact`` from ``theta0`` plus Newton polishing.  Returns
+    ``(x, y, point)``; raises ``RuntimeError`` after ``tries`` failed draws.
+
+    Examples
+    --------
+    >>> x, y, pt = planted_minimum("tanh", 1, 8, np.random.default_rng(0))
+    >>> pt.domain, pt.kind
+    ('efficient', 'minimum')
+    """
+    from .problems import fixed_design, gp_targets
+
+    require_analytic(activation)
+    x = fixed_design(points)
+    act = get_activation(activation)
+    for _ in range(tries):
+        w = 1.5 * rng.standard_normal((width, 1))
+        b = 0.5 * rng.standard_normal(width)
+        v = rng.standard_normal(width)
+        y = act.f(x @ w.T + b) @ v + noise * gp_targets(x, rng)
+        t0 = np.concatenate([w.ravel(), b, v, [0.0]])
+        with np.errstate(all="ignore"):
+            res = minimize(_fun, t0, args=(x, y, activation), jac=True, hess=_hess,
+                           method="trust-exact", options={"gtol": 1e-12, "maxiter": 200})
+        if not np.all(np.isfinite(res.x)) or np.max(np.abs(res.x)) > 50:
+            continue
+        t = newton_polish(res.x, x, y, activation)
+        if np.linalg.norm(_grad(t, x, y, activation)) > 1e-9:
+            continue
+        pt = classify_point(t, x, y, activation, "trust-exact")
+        if pt.domain == "efficient" and pt.kind == "minimum":
+            return x, y, pt
+    raise RuntimeError(f"no planted efficient minimum found for {activation} in {tries} tries")

@@ -22,7 +22,6 @@ from typing import Any, Callable
 import numpy as np
 
 from .._validate import check_choice, check_int
-from .activations import get_activation
 from .critical_points import search_critical_points
 from .hessian import require_analytic
 from .problems import make_problem, problem_seed
@@ -69,7 +68,11 @@ def check_sweep_arguments(activation: str, width: int, points: int, problems: in
     ValueError: points must be >= 7 (the number of parameters m*(d+2)+1 for width 2, d=1), got \
 6: with fewer data points zero-loss minimizers are not isolated
     """
-    get_activation(activation)
+    from .activations import ACTIVATIONS, ANALYTIC
+
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ANALYTIC)} (analytic); "
+                         f"got {activation!r}")
     require_analytic(activation, "the Morse sweep")
     check_int("width", width, 1)
     check_int("d", d, 1)

@@ -21,6 +21,7 @@ from .derivation import Derivation
 
 __all__ = ["sigma", "parameter_symbols", "realization", "risk", "risk_hessian",
            "zero_loss_targets", "gauss_newton", "gram_eigenvalues", "hessian_derivation",
+           "gauss_newton_derivation",
            "SYMBOLIC_ACTIVATIONS"]
 
 SYMBOLIC_ACTIVATIONS = ("tanh", "logistic", "softplus", "gelu")
@@ -148,14 +149,14 @@ def gram_eigenvalues(J: sympy.Matrix) -> list[sympy.Expr]:
     --------
     >>> a, b = sympy.symbols("a b", real=True)
     >>> gram_eigenvalues(sympy.Matrix([[a, b]]))
-    [2*a**2 + 2*b**2]
+    [2*(a**2 + b**2)]
     """
     n = J.shape[0]
     G = sympy.Rational(2, n) * J * J.T
     if n == 1:
-        return [sympy.expand(G[0, 0])]
+        return [sympy.factor(G[0, 0])]
     if n == 2:
-        tr, det = G.trace(), G.det()
+        tr, det = G[0, 0] + G[1, 1], G[0, 0] * G[1, 1] - G[0, 1] * G[1, 0]
         disc = sympy.sqrt(tr ** 2 / 4 - det)
         return [tr / 2 + disc, tr / 2 - disc]
     raise ValueError(f"closed-form Gram eigenvalues need n <= 2 data points, got {n}")
@@ -192,4 +193,33 @@ def hessian_derivation(m: int = 2, d: int = 1) -> Derivation:
             r"-\det G}$ with $G=\frac2nJJ^{\top}$.")
     der.results["P"] = sympy.Integer(P)
     der.results["zero-loss Hessian"] = sympy.Symbol(r"\frac{2}{n} J^{\top} J")
+    return der
+
+
+def gauss_newton_derivation(activation: str = "tanh") -> Derivation:
+    """Zero-loss Hessian of a width-1 network on one point: rank one, eigenvalue ``2 |J|^2``.
+
+    Examples
+    --------
+    >>> d = gauss_newton_derivation()
+    >>> d.results["zero eigenvalues"]
+    3
+    """
+    th = parameter_symbols(1, 1)
+    x = sympy.Symbol("x_1", real=True)
+    N = realization(th, [x], 1, 1, activation)
+    y = sympy.Symbol("y_1", real=True)
+    L = (N - y) ** 2
+    H = sympy.hessian(L, th)
+    Hz = H.subs(y, N)
+    J = sympy.Matrix([N]).jacobian(th)
+    der = Derivation(f"Gauss-Newton structure at a zero-loss point ({activation}, m=1, n=1)")
+    der.add(r"With one data point, $L=(N(x_1)-y_1)^2$ and the Hessian is "
+            r"$2(J^{\top}J+(N(x_1)-y_1)\nabla^2N(x_1))$.")
+    der.add(r"At $y_1=N(x_1)$ (zero loss) the residual term cancels exactly: "
+            r"$\nabla^2L-2J^{\top}J$ is", sympy.expand(Hz - 2 * J.T * J))
+    der.add(r"So $\nabla^2L=2J^{\top}J$ has rank one: three zero eigenvalues and one "
+            r"eigenvalue", gram_eigenvalues(J)[0], r"\lambda")
+    der.results["zero eigenvalues"] = sympy.Integer(len(th) - 1)
+    der.results["lambda"] = gram_eigenvalues(J)[0]
     return der

@@ -1,0 +1,72 @@
+"""``symadam morse``: Morse-property sweep over random regression problems (arXiv 2504.08867)."""
+from __future__ import annotations
+
+import time
+
+from .._validate import check_int
+from ..parallel import make_executor
+from ._common import add_json, emit_json, progress_bar
+
+COMMAND = "morse"
+
+
+def add_parser(sub):
+    p = sub.add_parser(COMMAND, help="count critical points per class on random problems and "
+                                     "report their Hessian eigenvalue statistics")
+    p.add_argument("--activation", default="tanh",
+                   help="analytic activation: tanh, logistic, softplus, gelu (default tanh)")
+    p.add_argument("--width", type=int, default=2, help="hidden width m (default 2)")
+    p.add_argument("--points", type=int, default=10,
+                   help="data points n, at least m(d+2)+1 (default 10)")
+    p.add_argument("--problems", type=int, default=100, help="random problems (default 100)")
+    p.add_argument("--restarts", type=int, default=4, help="starts per problem (default 4)")
+    p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    p.add_argument("--targets", choices=("gp", "teacher"), default="gp",
+                   help="Gaussian-process targets (default) or a random wider tanh teacher")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=None, help="local worker processes")
+    g.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    add_json(p)
+    return p
+
+
+def run(args) -> int:
+    from ..numeric.morse import check_sweep_arguments, morse_sweep
+
+    check_sweep_arguments(args.activation, args.width, args.points, args.problems,
+                          args.restarts)
+    if args.workers is not None:
+        check_int("workers", args.workers)
+    bar = progress_bar(args.problems, not args.json, "morse")
+    executor = make_executor(args.workers, args.scheduler)
+    t0 = time.perf_counter()
+    try:
+        summary, _ = morse_sweep(args.activation, args.width, args.points, args.problems,
+                                 seed=args.seed, restarts=args.restarts, executor=executor,
+                                 kind=args.targets,
+                                 progress=(bar.update if bar is not None else None))
+    finally:
+        getattr(executor, "close", lambda: None)()
+        if bar is not None:
+            bar.close()
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    summary["workers"] = getattr(executor, "workers", 1)
+    if args.json:
+        emit_json(summary)
+        return 0
+    print(f"{summary['problems']} problems ({args.activation}, width {args.width}, "
+          f"{args.points} points, seed {args.seed}) in {summary['seconds']} s")
+    for k, v in summary["critical_points"].items():
+        if v:
+            print(f"  {k:<24} {v}")
+    runs = summary["runs"]
+    print(f"  runs: {runs['escaped']} escaped (diverging), {runs['not_converged']} not "
+          f"converged, {runs['duplicate']} duplicates")
+    st = summary["efficient_min_abs_eigenvalue"]
+    frac = summary["efficient_nondegenerate_fraction"]
+    print(f"efficient critical points: {summary['efficient_critical_points']}, certified "
+          f"nondegenerate fraction: {frac}")
+    if st["count"]:
+        print(f"min |eigenvalue| on the efficient domain: min {st['min']:.3e}, "
+              f"median {st['median']:.3e}")
+    return 0
