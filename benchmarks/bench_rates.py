@@ -23,9 +23,17 @@ import sympy
 
 
 def cold(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and exit code of a fresh process; prints its CPU time (user + sys) too."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
-    return time.perf_counter() - t0, r.returncode
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  [{' '.join(cmd[-3:])}: wall {wall:.1f} s, cpu {cpu:.1f} s]")
+    return wall, r.returncode
 
 
 def pepit_gd(L, mu, h, n, quadratic):

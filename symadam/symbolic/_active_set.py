@@ -120,7 +120,7 @@ def solve_active_set(equations: list, unknowns: Sequence[Any]) -> list[dict]:
     [{h: 1/2, rho: 1/2}]
     """
     try:
-        sols = sympy.solve(equations, list(unknowns), dict=True)
+        sols = sympy.solve(equations, list(unknowns), dict=True, check=False)
     except (NotImplementedError, sympy.PolynomialError):  # pragma: no cover
         return []
     unk = set(unknowns)
