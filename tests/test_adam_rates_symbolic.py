@@ -135,3 +135,25 @@ def test_cli_bad_input(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "error" in err
+
+
+def test_cli_untuned_parameter_values(capsys):
+    assert main(["rate", "adam", "--kappa", "100", "--eps", "1e-8", "--beta2", "0.999",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert float(out["parameters_at"]["gamma"]) == pytest.approx(1e-9, rel=1e-15)
+    assert float(out["parameters_at"]["beta1"]) == pytest.approx((9 / 11) ** 2, rel=1e-15)
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["rate", "adam", "--eps", "0"], "eps must be > 0"),
+    (["rate", "adam", "--eps=-1e-8"], "eps must be > 0"),
+    (["rate", "rmsprop", "--beta2", "1"], "beta2 must be in [0, 1)"),
+    (["rate", "adam", "--beta1", "-0.1"], "beta1 must be in [0, 1)"),
+    (["rate", "adam", "--beta1", "0.9"], "tuned by the engine"),
+    (["rate", "gd", "--eps", "1"], "has no parameter eps"),
+])
+def test_cli_bad_parameter_values(argv, msg, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert msg in err and err.count("\n") == 1

@@ -158,8 +158,7 @@ def adam_rate_derivation() -> Derivation:
     d.extend(t.derivation)
     d.add(r"The rate does not involve $\beta_2$ or $\varepsilon$: it holds for every "
           r"$\beta_2 \in (0, 1)$, $\varepsilon > 0$; $\varepsilon$ only rescales $\gamma$.")
-    d.results.update(rate=t.rate, beta1=t.parameters["beta1"], gamma=t.parameters["gamma"],
-                     active_set=t.active_set)
+    d.results.update(rate=t.rate, beta1=t.parameters["beta1"], gamma=t.parameters["gamma"])
     return d
 
 

@@ -90,7 +90,7 @@ def rmsprop_rate_derivation() -> Derivation:
     d.extend(t.derivation)
     d.add(r"The rate does not involve $\beta_2$ or $\varepsilon$ ($\varepsilon$ only rescales "
           r"$\gamma$).")
-    d.results.update(rate=t.rate, gamma=t.parameters["gamma"], active_set=t.active_set)
+    d.results.update(rate=t.rate, gamma=t.parameters["gamma"])
     return d
 
 
