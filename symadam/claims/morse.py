@@ -201,17 +201,41 @@ def _redundant_zero_output(ctx):
                         cases=len(rows), rows=rows)
 
 
-def _predicted_rates(kappa: float) -> dict:
-    """Predicted local rates from the exact closed forms (symbolic layer), in float."""
-    k = sympy.Float(kappa, 30)
-    return {"gd": float(sm.gd_local_rate(k)), "heavy_ball": float(sm.heavy_ball_local_rate(k))}
+_ENGINE = {"gd": "gd", "heavy_ball": "heavy-ball", "adam": "adam", "rmsprop": "rmsprop"}
+
+
+def _rate_engine_predictions(kappa: float, eps: float):
+    """Predicted rates and tunings from the rate engine (issue 2's public API).
+
+    Falls back to the closed forms of :mod:`symadam.symbolic.morse` (GD, heavy
+    ball only) if the engine is not importable; the evidence says which.
+    """
+    try:
+        from ..symbolic.rate_engine import tune
+    except ImportError:                                  # pragma: no cover
+        k = sympy.Float(kappa, 30)
+        return ({"gd": float(sm.gd_local_rate(k)),
+                 "heavy_ball": float(sm.heavy_ball_local_rate(k))}, {}, "closed forms")
+    Ls, mus, es = sympy.symbols("L mu eps", positive=True)
+    pred, tunings = {}, {}
+    for ours, name in _ENGINE.items():
+        t = tune(name)
+        pred[ours] = float(t.rate_at(kappa, dps=30))
+        params = {}
+        for pname, expr in t.parameters.items():
+            free = {s.name: s for s in expr.free_symbols}
+            params[pname] = sympy.lambdify([free.get("L", Ls), free.get("mu", mus),
+                                            free.get("eps", es)], expr, modules="math")
+        tunings[ours] = (lambda ps: lambda L_, mu_: {k: float(f(L_, mu_, eps))
+                                                     for k, f in ps.items()})(params)
+    return pred, tunings, "symadam.symbolic.rate_engine.tune"
 
 
 @claim("morse.local_rates", paper=PAPER,
        statement=r"At an efficient nondegenerate minimum with Hessian condition number $\kappa$, "
-                 r"gradient descent and heavy ball started nearby converge at the predicted "
-                 r"local rates $\frac{\kappa-1}{\kappa+1}$ and "
-                 r"$\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$.",
+                 r"gradient descent and heavy ball, tuned by the rate engine and started "
+                 r"nearby, converge at the engine's predicted local rates "
+                 r"$\frac{\kappa-1}{\kappa+1}$ and $\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$.",
        derive=sm.local_rate_derivation)
 def _local_rates(ctx):
     rng = np.random.default_rng(ctx.seed_sequence())
@@ -226,18 +250,24 @@ def _local_rates(ctx):
             raise RuntimeError(f"no planted {act} minimum with kappa <= 5000")
         lam = base.cert.eigenvalues
         kappa = float(lam[-1] / lam[0])
-        pred = _predicted_rates(kappa)
-        meas = measure_local_rates(base.theta, p.x, p.y, act, rng, predicted=pred)
+        pred, tunings, source = _rate_engine_predictions(kappa, 0.1)
+        meas = measure_local_rates(base.theta, p.x, p.y, act, rng, predicted=pred,
+                                   tunings=tunings, eps=0.1)
         for k in pred:
             # agreement in the exponent: |log rho_meas / log rho_pred - 1| <= 5%.  At Polyak's
             # tuning every heavy-ball mode has modulus rho with oscillating phases, so the
             # fitted slope over a window of ~20/|log rho| steps carries an O(5%) error.
             rel = abs(np.log(meas.measured[k]) / np.log(pred[k]) - 1.0)
-            ok &= rel <= 0.05
+            asserted = k in ("gd", "heavy_ball")
+            if asserted:
+                ok &= rel <= 0.05
             rows.append({"activation": act, "method": k, "kappa": kappa, "predicted": pred[k],
                          "measured": meas.measured[k], "relative_log_error": rel,
-                         "iterations": meas.iterations[k]})
-    worst = max(r["relative_log_error"] for r in rows)
-    return ctx.evidence(ok, "GD and heavy ball run on the risk from theta* + 1e-4 u; rate fitted "
-                        "to |theta_k - theta*|", f"max relative error of log-rate {worst:.2e} "
+                         "iterations": meas.iterations[k], "source": source,
+                         "asserted": asserted})
+    worst = max(r["relative_log_error"] for r in rows if r["asserted"])
+    return ctx.evidence(ok, "GD and heavy ball run on the risk from theta* + 1e-4 u with the rate "
+                        "engine's tunings; rate fitted to |theta_k - theta*|.  Adam and RMSprop "
+                        "(eps = 0.1, bias corrections at their limit) are run and reported but "
+                        "not asserted: their measured rates do not yet match reliably", f"max relative error of log-rate {worst:.2e} "
                         "(tol 5e-2)", None, rows=rows)

@@ -16,7 +16,8 @@ import numpy as np
 
 from .hessian import risk_derivatives
 
-__all__ = ["RateMeasurement", "fit_rate", "run_gd", "run_heavy_ball", "measure_local_rates"]
+__all__ = ["RateMeasurement", "fit_rate", "run_gd", "run_heavy_ball", "run_adaptive",
+           "measure_local_rates"]
 
 
 class RateMeasurement(NamedTuple):
@@ -91,13 +92,52 @@ def run_heavy_ball(theta0, theta_star, x, y, activation: str, h: float, beta: fl
     return np.array(out)
 
 
+def run_adaptive(theta0, theta_star, x, y, activation: str, method: str, lr: float,
+                 beta1: float, beta2: float, eps: float, iters: int) -> np.ndarray:
+    """Distances of Adam (``method="adam"``) or the papers' RMSprop (Adam with ``beta1 = 0``).
+
+    Uses :func:`symadam.numeric.optimizers.adam_step` (torch convention, eps
+    outside the root).  The step counter starts at ``n0 = 10^4``, so the bias
+    corrections ``1 - beta^n`` are 1 to float64 accuracy for ``beta1`` and
+    ``e^{-10}``-close for ``beta2 = 0.999``: this is the limit map ``n -> oo``
+    that the rate engine linearizes.  (With the counter at 1, the corrected
+    first steps are ``1/(1 - beta1)`` times larger than the asymptotic ones and
+    throw the iterate out of the basin at the rate engine's tuning.)
+
+    Examples
+    --------
+    >>> x = np.linspace(-1, 1, 5); y = np.tanh(x)
+    >>> run_adaptive(np.array([1.1, 0, 1, 0]), np.array([1.0, 0, 1, 0]), x, y, "tanh",
+    ...              "adam", 0.01, 0.5, 0.999, 0.1, 2).shape
+    (3,)
+    """
+    from .optimizers import adam_step
+
+    t = np.asarray(theta0, dtype=float).copy()
+    m = np.zeros_like(t)
+    v = np.zeros_like(t)
+    b1 = beta1 if method == "adam" else 0.0
+    out = [np.linalg.norm(t - theta_star)]
+    for n in range(1, iters + 1):
+        t, m, v = adam_step(t, _grad(t, x, y, activation), m, v, n + 10_000, lr=lr, beta1=b1,
+                            beta2=beta2, eps=eps)
+        out.append(np.linalg.norm(t - theta_star))
+    return np.array(out)
+
+
 def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Generator,
-                        delta: float = 1e-4, predicted: dict | None = None) -> RateMeasurement:
+                        delta: float = 1e-4, predicted: dict | None = None,
+                        tunings: dict | None = None, eps: float = 0.1,
+                        beta2: float = 0.999) -> RateMeasurement:
     """Measure GD and heavy-ball rates from ``theta* + delta * (random unit vector)``.
 
     ``predicted`` maps method -> predicted rate (e.g. from the rate engine);
     by default the closed forms of :mod:`symadam.symbolic.morse` evaluated in
-    float.  Iteration counts are chosen from the predicted rates so that the
+    float.  ``tunings`` maps method -> callable ``(L, mu) -> dict`` of tuned
+    parameters (default: Polyak's heavy-ball tuning; ``"adam"`` needs
+    ``gamma, beta1``, ``"rmsprop"`` needs ``gamma``; both use ``eps``,
+    ``beta2``, and start at ``delta * 1e-1`` so that ``sqrt(v) << eps``: the
+    linear regime of the rate engine's Adam analysis).  Iteration counts are chosen from the predicted rates so that the
     error falls by ~1e-8.
 
     Examples
@@ -124,9 +164,18 @@ def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Genera
     measured = {}
     if "gd" in predicted:
         measured["gd"] = fit_rate(run_gd(t0, ts, x, y, activation, 2.0 / (L + mu), iters["gd"]))
+    tunings = dict(tunings or {})
     if "heavy_ball" in predicted:
-        h = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
-        beta = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
-        measured["heavy_ball"] = fit_rate(run_heavy_ball(t0, ts, x, y, activation, h, beta,
-                                                         iters["heavy_ball"]))
+        hb = tunings.get("heavy_ball", lambda L_, mu_: {
+            "h": 4.0 / (np.sqrt(L_) + np.sqrt(mu_)) ** 2,
+            "beta": ((np.sqrt(L_) - np.sqrt(mu_)) / (np.sqrt(L_) + np.sqrt(mu_))) ** 2})(L, mu)
+        measured["heavy_ball"] = fit_rate(run_heavy_ball(t0, ts, x, y, activation, hb["h"],
+                                                         hb["beta"], iters["heavy_ball"]))
+    for meth in ("adam", "rmsprop"):
+        if meth in predicted:
+            tp = tunings[meth](L, mu)
+            ta = ts + 0.1 * (t0 - ts)
+            measured[meth] = fit_rate(run_adaptive(ta, ts, x, y, activation, meth,
+                                                   tp["gamma"], tp.get("beta1", 0.0), beta2,
+                                                   eps, iters[meth]))
     return RateMeasurement(mu, L, kappa, measured, dict(predicted), iters)
