@@ -261,10 +261,13 @@ def _tune(m: IterationMap) -> Tuning:
     k0 = SCREEN_KAPPA
     sets = act.enumerate_active_sets(facs, len(unknowns), (sympy.Integer(1), k0))
     cands = []
+    n_sol = n_feas = 0
     for order, (aset, eqs) in enumerate(sets):
         for sol in act.solve_active_set([e.subs(fixed) for e in eqs], unknowns):
+            n_sol += 1
             if not _feasible(m, tuned, sol, {}):
                 continue
+            n_feas += 1
             r = _numeric(sol[RHO], {}).real
             w = _worst(facs, tuned, sol, fixed, k0)
             if abs(w - r) <= 1e-6 * r:
@@ -276,8 +279,9 @@ def _tune(m: IterationMap) -> Tuning:
     cands.sort(key=lambda t: t[:3])
     best = cands[0]
     listing = "; ".join(f"{c[3].label()}: $\\rho = {c[0]:.9f}$" for c in cands)
-    d.add(f"At $\\kappa = {k0}$, {len(sets)} active sets were solved exactly; the feasible "
-          f"candidates whose true worst case over a 201-point $\\lambda$ grid equals $\\rho$ "
+    d.add(f"At $\\kappa = {k0}$, {len(sets)} active sets were solved exactly: {n_sol} "
+          f"solutions, {n_feas} with $\\rho > 0$ and parameters in their domains; those whose "
+          f"true worst case over a 201-point $\\lambda$ grid equals $\\rho$ "
           f"are: {listing}. The smallest is {best[3].label()}.")
     # symbolic solve of the winning active set
     aset = best[3]
