@@ -106,3 +106,13 @@ def test_engine_tunes_a_new_method_it_has_never_seen():
     t = tune(m)
     assert_identity(t.rate, (k - 1) / (k + 1))
     assert_identity(t.parameters["g"], 4 / (L + MU))
+
+
+def test_parameters_at_values_and_bad_input():
+    p = tune("heavy-ball").parameters_at(L=100, mu=1, dps=30)
+    assert abs(p["h"] - sympy.Rational(4, 121)) < 1e-28
+    assert abs(p["beta"] - sympy.Rational(81, 121)) < 1e-28
+    for kw, arg in ((dict(L=0, mu=1), "L"), (dict(L=1, mu=0), "mu"), (dict(L=1, mu=2), "mu"),
+                    (dict(L=float("nan"), mu=1), "L")):
+        with pytest.raises(ValueError, match=arg):
+            tune("gd").parameters_at(**kw)

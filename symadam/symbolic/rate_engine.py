@@ -35,6 +35,8 @@ from typing import Any
 import sympy
 
 from . import _active_set as act
+from ._tidy import in_L_mu as _in_L_mu
+from ._tidy import tidy
 from .derivation import Derivation
 from .methods import KAPPA, LAM, MU, RHO, Z, IterationMap, L, get_method, quadratic_gradient
 
@@ -105,41 +107,6 @@ def _factors(charpoly: sympy.Expr) -> list:
     return out
 
 
-def tidy(expr: Any, var: sympy.Symbol = KAPPA) -> sympy.Expr:
-    """A short canonical form of an expression in ``var`` with square roots.
-
-    If every radical is ``sqrt(a*var + b)`` for one linear ``a*var + b``, the
-    expression is rewritten in ``s = sqrt(a*var + b)``, cancelled as a rational
-    function of ``s`` and written back; otherwise the shortest of
-    ``cancel``/``factor``/``radsimp`` is returned.  Deterministic, no ``simplify``.
-
-    Examples
-    --------
-    >>> k = KAPPA
-    >>> tidy((k + 1 - 2*sympy.sqrt(k)) / (k - 1))
-    (sqrt(kappa) - 1)/(sqrt(kappa) + 1)
-    """
-    e = sympy.sympify(expr)
-    rads = {p.base for p in e.atoms(sympy.Pow)
-            if p.exp.is_Rational and p.exp.q == 2 and p.base.has(var)}
-    cands = [sympy.cancel(e), sympy.factor(e), sympy.radsimp(sympy.cancel(e))]
-    if len(rads) == 1:
-        base = rads.pop()
-        if sympy.degree(base, var) == 1:
-            s = sympy.Dummy("s", positive=True)
-            a, b = sympy.Poly(base, var).all_coeffs()
-            inv = (s**2 - b) / a
-            es = e.subs(var, inv)
-            es = es.replace(lambda x: x.is_Pow and x.exp.is_Rational and x.exp.q == 2,
-                            lambda x: sympy.powdenest(sympy.factor(x.base) ** x.exp, force=True))
-            r = sympy.factor(sympy.cancel(es))
-            half = [q for q in r.atoms(sympy.Pow)
-                    if q.base.has(s) and q.exp.is_Rational and q.exp.q != 1]
-            if not half and r.free_symbols <= {s} | (e.free_symbols - {var}):
-                cands.insert(0, r.subs(s, sympy.sqrt(base)))
-    return min(cands, key=lambda x: (sympy.count_ops(x), len(str(x))))
-
-
 @dataclass(frozen=True)
 class Tuning:
     """The optimal constant tuning of a method on quadratics, as derived by :func:`tune`.
@@ -186,6 +153,55 @@ class Tuning:
             else kappa
         return sympy.N(self.rate.subs(KAPPA, k), dps)
 
+    def parameters_at(self, L: Any, mu: Any, dps: int = 50, **untuned: Any) -> dict:
+        """The tuned parameters at numeric ``L`` and ``mu`` (``dps`` digits).
+
+        Untuned parameters (e.g. Adam's ``eps``) are passed by name.
+
+        Raises
+        ------
+        ValueError
+            If ``L <= 0``, ``mu <= 0``, ``mu > L``, a value is not finite, or an
+            untuned parameter is missing.
+
+        Examples
+        --------
+        >>> tune("gd").parameters_at(L=3, mu=1, dps=15)
+        {'h': 0.500000000000000}
+        >>> tune("gd").parameters_at(L=1, mu=2)
+        Traceback (most recent call last):
+        ...
+        ValueError: mu must be <= L (got mu=2, L=1)
+        """
+        from .._validate import check_dps, check_positive, check_real
+
+        check_dps(dps)
+        check_positive("L", L)
+        check_positive("mu", mu)
+        if float(mu) > float(L):
+            raise ValueError(f"mu must be <= L (got mu={mu}, L={L})")
+        subs = {sympy.Symbol("L", positive=True): _exact(L),
+                sympy.Symbol("mu", positive=True): _exact(mu)}
+        for name, v in untuned.items():
+            check_real(name, v)
+            subs.update({s: _exact(v) for e in self.parameters.values()
+                         for s in e.free_symbols if s.name == name})
+        out = {}
+        for name, e in self.parameters.items():
+            v = e.subs(subs)
+            missing = sorted(s.name for s in v.free_symbols)
+            if missing:
+                raise ValueError(f"{', '.join(missing)} must be given for {self.method}")
+            out[name] = sympy.N(v, dps)
+        return out
+
+
+def _exact(x: Any) -> sympy.Expr:
+    """A number as an exact sympy rational (via its decimal string)."""
+    if isinstance(x, sympy.Basic):
+        return x
+    return sympy.Rational(str(x))
+
 
 def _sample_value(p) -> sympy.Expr:
     """A point inside an untuned parameter's domain (used only for screening)."""
@@ -216,12 +232,6 @@ def _worst(facs: list, tuned: list, sol: dict, fixed: dict, kappa: Any,
             for s in tuned}
     vals.update(fixed)
     return act.worst_case_float(facs, vals, 1.0, float(kappa))[0]
-
-
-def _in_L_mu(expr: Any, scale: int) -> sympy.Expr:
-    """``mu**scale * expr(kappa = L/mu)``, kept in the shape of the tidy form in ``kappa``."""
-    e = sympy.sympify(expr).subs(KAPPA, L / MU) * MU**scale
-    return sympy.factor(sympy.together(e))
 
 
 @functools.lru_cache(maxsize=None)
