@@ -39,12 +39,12 @@ __all__ = ["DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate", "certi
 
 #: Upper bounds on sup|sigma'|, sup|sigma''|, sup|sigma'''| (exact maxima rounded up):
 #: tanh 1, 4/(3 sqrt 3), 2; logistic 1/4, sqrt(3)/18, 1/8; softplus 1, 1/4, sqrt(3)/18;
-#: GELU Phi(sqrt2) + sqrt2 phi(sqrt2) = 1.0783, 2 phi(0) = 0.7979, max |z (z^2-4)| phi(z) < 0.78.
+#: GELU Phi(sqrt2) + sqrt2 phi(sqrt2) = 1.12890, 2 phi(0) = 0.7979, max |z (z^2-4)| phi(z) < 0.78.
 DERIVATIVE_BOUNDS = {
     "tanh": (1.0, 0.7699, 2.0),
     "logistic": (0.25, 0.09623, 0.125),
     "softplus": (1.0, 0.25, 0.09623),
-    "gelu": (1.0784, 0.7979, 0.78),
+    "gelu": (1.129, 0.7979, 0.78),
 }
 
 
@@ -317,14 +317,17 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
 
 
 def planted_minimum(activation: str, width: int, points: int, rng: np.random.Generator,
-                    noise: float = 0.1, tries: int = 20) -> tuple[np.ndarray, np.ndarray,
-                                                                  CriticalPoint]:
+                    noise: float = 0.1, tries: int = 20, min_rel_eig: float = 1e-6
+                    ) -> tuple[np.ndarray, np.ndarray, CriticalPoint]:
     """A certified efficient minimum with nonzero residual, near a planted network.
 
     Targets ``y = N_theta0(x) + noise * (GP draw)`` on the fixed design
     (``theta0``: ``w ~ N(0, 1.5^2)``, ``b ~ N(0, 0.5^2)``, ``v ~ N(0, 1)``,
     ``c = 0``); ``trust-exact`` from ``theta0`` plus Newton polishing.  Returns
     ``(x, y, point)``; raises ``RuntimeError`` after ``tries`` failed draws.
+    Minima with ``min eig < min_rel_eig * max eig`` (nearly saturated, e.g. a
+    steep logistic step) are skipped, so that zero eigenvalues of constructed
+    redundant points stand out by orders of magnitude.
 
     Examples
     --------
@@ -352,6 +355,7 @@ def planted_minimum(activation: str, width: int, points: int, rng: np.random.Gen
         if np.linalg.norm(_grad(t, x, y, activation)) > 1e-9:
             continue
         pt = classify_point(t, x, y, activation, "trust-exact")
-        if pt.domain == "efficient" and pt.kind == "minimum":
+        ev = pt.cert.eigenvalues
+        if pt.domain == "efficient" and pt.kind == "minimum" and ev[0] >= min_rel_eig * ev[-1]:
             return x, y, pt
     raise RuntimeError(f"no planted efficient minimum found for {activation} in {tries} tries")

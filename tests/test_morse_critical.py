@@ -1,0 +1,111 @@
+"""Certified critical points, the Lipschitz bound, redundant constructions, local rates."""
+import numpy as np
+import pytest
+
+from symadam.numeric.activations import ANALYTIC
+from symadam.numeric.critical_points import (DERIVATIVE_BOUNDS, certify, hessian_lipschitz_bound,
+                                             planted_minimum, saturated_neurons,
+                                             search_critical_points)
+from symadam.numeric.activations import get_activation
+from symadam.numeric.hessian import risk_derivatives
+from symadam.numeric.local_rates import measure_local_rates
+from symadam.numeric.problems import make_problem
+from symadam.numeric.redundant import (count_zero_eigenvalues, split_neuron, split_prediction,
+                                       zero_output_neuron, zero_output_prediction)
+
+
+@pytest.mark.parametrize("act", ANALYTIC)
+def test_derivative_bounds_hold_on_a_grid(act):
+    a = get_activation(act)
+    z = np.linspace(-40, 40, 400001)
+    s1, s2, s3 = DERIVATIVE_BOUNDS[act]
+    assert np.max(np.abs(a.d1(z))) <= s1
+    assert np.max(np.abs(a.d2(z))) <= s2
+    d3 = np.gradient(a.d2(z), z)
+    assert np.max(np.abs(d3)) <= s3 * (1 + 1e-6)
+
+
+@pytest.mark.parametrize("act", ANALYTIC)
+def test_lipschitz_bound_dominates_hessian_changes(act):
+    rng = np.random.default_rng(8)
+    p = make_problem(3, 0, 9)
+    for _ in range(5):
+        th = rng.normal(size=7)
+        K = hessian_lipschitz_bound(th, p.x, p.y, act, 0.1)
+        H0 = risk_derivatives(th, p.x, p.y, act).hess[0]
+        for _ in range(5):
+            u = rng.normal(size=7)
+            u *= 0.1 / np.linalg.norm(u)
+            H1 = risk_derivatives(th + u, p.x, p.y, act).hess[0]
+            assert np.linalg.norm(H1 - H0, 2) <= K * 0.1
+
+
+def test_certificate_separates_minimum_from_nonstationary_point():
+    x, y, pt = planted_minimum("tanh", 2, 10, np.random.default_rng(2))
+    c = certify(pt.theta, x, y, "tanh")
+    assert c.certified and c.min_abs_eig >= c.tau and c.grad_norm < 1e-12
+    far = certify(pt.theta + 0.05, x, y, "tanh")
+    assert not far.certified             # a gradient of size ~1e-2 certifies nothing
+
+
+def test_search_finds_converged_classified_points():
+    p = make_problem(0, 2, 10)
+    pts, counts = search_critical_points(p.x, p.y, 2, "tanh", 6, np.random.default_rng(1))
+    assert sum(counts.values()) + len(pts) == 6
+    for q in pts:
+        assert q.cert.grad_norm <= 1e-9
+        assert q.domain in ("efficient", "redundant", "borderline", "diverging")
+        if q.kind != "degenerate":
+            assert q.cert.min_abs_eig >= q.cert.tau
+
+
+def test_saturated_neuron_is_flagged():
+    x = np.linspace(-1, 1, 8)[:, None]
+    assert saturated_neurons(np.array([60.0, 1.0, 9.0, 0.1, 1.0, -1.0, 0.0]), x, "tanh").tolist() \
+        == [True, False]
+
+
+@pytest.mark.parametrize("act", ANALYTIC)
+@pytest.mark.parametrize("seed", [10, 11])
+def test_split_and_zero_output_predictions(act, seed):
+    x, y, base = planted_minimum(act, 1, 9, np.random.default_rng(seed))
+    for t in (-0.7, 0.2, 0.6, 1.4):
+        th = split_neuron(base.theta, 1, 0, t)
+        rd = risk_derivatives(th, x, y, act)
+        ev = np.linalg.eigvalsh(rd.hess[0])
+        pred = split_prediction(base.theta, x, y, act, 0, t)
+        assert np.linalg.norm(rd.grad[0]) < 1e-12
+        assert count_zero_eigenvalues(ev)[0] == pred.zeros == 1
+        assert np.sum(ev < -1e-9 * np.abs(ev).max()) == pred.negative
+    # t = 0: the split copy carries all of V and the other neuron has v = 0: more zeros
+    ev0 = np.linalg.eigvalsh(risk_derivatives(split_neuron(base.theta, 1, 0, 0.0), x, y,
+                                              act).hess[0])
+    assert count_zero_eigenvalues(ev0)[0] >= 2
+    found = 0
+    for w in (-1.5, -0.5, 0.0, 0.5, 1.5):
+        th = zero_output_neuron(base.theta, x, y, act, [w])
+        if th is None:
+            continue
+        found += 1
+        rd = risk_derivatives(th, x, y, act)
+        ev = np.linalg.eigvalsh(rd.hess[0])
+        pred = zero_output_prediction(th, x, y, act)
+        assert np.linalg.norm(rd.grad[0]) < 1e-12
+        assert count_zero_eigenvalues(ev)[0] == pred.zeros == 1
+        assert np.sum(ev < -1e-9 * np.abs(ev).max()) == pred.negative
+    assert found >= 1
+
+
+def test_zero_output_with_nonroot_bias_is_not_critical():
+    x, y, base = planted_minimum("tanh", 1, 9, np.random.default_rng(3))
+    th = zero_output_neuron(base.theta, x, y, "tanh", [1.0])
+    th = th.copy()
+    th[3] += 0.3                       # move the bias off the root of g
+    assert np.linalg.norm(risk_derivatives(th, x, y, "tanh").grad[0]) > 1e-6
+
+
+def test_gd_local_rate_matches_prediction():
+    x, y, base = planted_minimum("tanh", 1, 10, np.random.default_rng(4))
+    r = measure_local_rates(base.theta, x, y, "tanh", np.random.default_rng(0))
+    assert abs(np.log(r.measured["gd"]) / np.log(r.predicted["gd"]) - 1) < 0.01
+    assert abs(np.log(r.measured["heavy_ball"]) / np.log(r.predicted["heavy_ball"]) - 1) < 0.05
