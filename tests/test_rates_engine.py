@@ -116,3 +116,27 @@ def test_parameters_at_values_and_bad_input():
                     (dict(L=float("nan"), mu=1), "L")):
         with pytest.raises(ValueError, match=arg):
             tune("gd").parameters_at(**kw)
+
+
+def test_engine_finds_heavy_ball_inside_a_three_parameter_family():
+    """x+ = x + b (x - x_prev) - a grad(x + g (x - x_prev)) contains heavy ball (g = 0) and
+    Nesterov (g = b). On quadratics the engine must find the lower-bound rate, at g = 0."""
+    from symadam.symbolic.methods import THETA_PREV, IterationMap, Parameter, THETA
+
+    a, b, g = sympy.symbols("alpha b3 gamma3", nonnegative=True)
+
+    def step(st, grad, n=None):
+        x, xp = st
+        return (x + b * (x - xp) - a * grad(x + g * (x - xp)), x)
+
+    one, zero = sympy.Integer(1), sympy.Integer(0)
+    m = IterationMap(
+        name="three-momentum", title="three-parameter momentum", state=(THETA, THETA_PREV),
+        params=(Parameter(a, "step", lower=zero, scale=-1),
+                Parameter(b, "momentum", lower=zero, upper=one, lower_open=False),
+                Parameter(g, "extrapolation", lower=zero, upper=one, lower_open=False)),
+        step=step, fixed_point=(zero, zero), equations="x")
+    t = tune(m)
+    assert_identity(t.rate, (s - 1) / (s + 1))
+    assert t.parameters["gamma3"] == 0
+    assert_identity(t.parameters["alpha"], 4 / (sL + smu) ** 2, domain={L: (2, 50), MU: (1 / 10, 1)})
