@@ -139,4 +139,5 @@ def test_engine_finds_heavy_ball_inside_a_three_parameter_family():
     t = tune(m)
     assert_identity(t.rate, (s - 1) / (s + 1))
     assert t.parameters["gamma3"] == 0
-    assert_identity(t.parameters["alpha"], 4 / (sL + smu) ** 2, domain={L: (2, 50), MU: (1 / 10, 1)})
+    assert_identity(t.parameters["alpha"], 4 / (sL + smu) ** 2,
+                    domain={L: (2, 50), MU: (1 / 10, 1)})
