@@ -189,3 +189,62 @@ def test_beta2_0999_long_transient():
     assert agreeing_digits(late, p["rho"]) >= 5
     assert agreeing_digits(early, p["rho"]) < agreeing_digits(late, p["rho"])
     assert float(run.errors[-1]) == 0.0 or run.errors[-1] < mpf(10) ** -10000  # < float64 range
+
+
+def test_measure_local_rate_on_random_problems(seed_sequence):
+    """Random mu, kappa, beta2, eps and start (seeded); typed-in closed forms, arbitrary mu."""
+    from symadam.precision.adam_iterate import measure_local_rate
+
+    rng = np.random.default_rng(seed_sequence.spawn(1)[0])
+    for k in range(3):
+        mu = round(float(rng.uniform(0.2, 5)), 3)
+        kappa = round(float(rng.uniform(3, 60)), 2)
+        beta2 = str(round(float(rng.uniform(0.1, 0.9)), 3))
+        eps = f"{float(10 ** rng.uniform(-3, 1)):.3g}"
+        lams = [str(mu), str(round(mu * kappa, 6))]
+        kap = mpf(lams[1]) / mpf(lams[0])
+        with mpmath.workdps(40):
+            s = mpmath.sqrt(kap)
+            rho_hb, rho_gd = (s - 1) / (s + 1), (kap - 1) / (kap + 1)
+            lr_adam = mpf(eps) / mpmath.sqrt(mpf(lams[0]) * mpf(lams[1]))
+            lr_rms = 2 * mpf(eps) / (mpf(lams[0]) + mpf(lams[1]))
+        th0 = [f"{x:.3g}" for x in rng.uniform(-1, 1, 2) * float(eps) / (mu * kappa)]
+        obj = diagonal_quadratic(lams) if k < 2 else rotated_quartic(lams, "0.3", "0.2")
+        res = measure_local_rate(obj, th0, lr=lr_adam, beta1=rho_hb ** 2, beta2=beta2, eps=eps,
+                                 dps=40, min_window=150)
+        assert agreeing_digits(res["rate"], rho_hb) >= 4, (lams, beta2, eps, res["rate"])
+        res = measure_local_rate(obj, th0, lr=lr_rms, beta1=0, beta2=beta2, eps=eps, dps=40,
+                                 min_window=150)
+        assert agreeing_digits(res["rate"], rho_gd) >= 4, (lams, beta2, eps, res["rate"])
+
+
+def test_measure_local_rate_gives_up():
+    from symadam.precision.adam_iterate import measure_local_rate
+
+    with pytest.raises(RuntimeError, match="not in the local regime"):
+        measure_local_rate(diagonal_quadratic(["1", "10"]), ["1", "1"], lr="1e-4", beta1="0.5",
+                           beta2="0.999", eps="1e-3", dps=20, max_steps=2000)
+
+
+def test_small_beta2_can_trap_adam_in_an_oscillation():
+    """The rate is local: at Polyak's tuning with beta2 = 0.11 and |g_0| ~ 6 eps, Adam settles
+    on a sustained oscillation with sqrt(v_hat) ~ 0.6 eps instead of converging (parametric
+    excitation: v_hat follows g^2 and modulates the step); from 0.3x the start, or with
+    beta2 = 0.5, it converges at rho.  (Found by the random test above; float64 agrees.)"""
+    lams = ["2.585", "195.8396"]
+    with mpmath.workdps(30):
+        k = mpf(lams[1]) / mpf(lams[0])
+        s = mpmath.sqrt(k)
+        b1, eps = ((s - 1) / (s + 1)) ** 2, mpf("2.22e-5")
+        lr = eps / mpmath.sqrt(mpf(lams[0]) * mpf(lams[1]))
+    obj = diagonal_quadratic(lams)
+    trapped = adam_iterate(obj, ["4.35e-7", "-6.79e-7"], 3000, lr=lr, beta1=b1, beta2="0.11",
+                           eps=eps, dps=30)
+    assert trapped.errors[3000] > mpf("0.9") * trapped.errors[1500] > mpf("1e-7")
+    assert mpf("0.3") < trapped.sqrt_vhat[3000] / eps < 1
+    freed = adam_iterate(obj, ["1.305e-7", "-2.037e-7"], 3000, lr=lr, beta1=b1, beta2="0.11",
+                         eps=eps, dps=30)
+    assert freed.errors[3000] < mpf("1e-100")
+    other = adam_iterate(obj, ["4.35e-7", "-6.79e-7"], 3000, lr=lr, beta1=b1, beta2="0.5",
+                         eps=eps, dps=30)
+    assert other.errors[3000] < mpf("1e-100")

@@ -17,6 +17,7 @@ Notation: the papers' alpha, beta, gamma are ``beta1``, ``beta2``, ``gamma``.
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import mpmath
 import sympy
@@ -37,17 +38,18 @@ PAPER = "2504.19426"
 def _num(expr, dps: int, **values) -> mpf:
     """Evaluate a derived sympy expression at exact decimal values of its symbols (by name)."""
     e = sympy.sympify(expr)
-    e = e.subs({s: sympy.Rational(str(values[s.name])) for s in e.free_symbols
+    e = e.subs({s: sympy.Rational(str(Fraction(str(values[s.name])))) for s in e.free_symbols
                 if s.name in values})
     if e.free_symbols:
         raise ValueError(f"unevaluated symbols {sorted(map(str, e.free_symbols))} in {expr}")
     return mpf(str(sympy.N(e, dps + 10)))
 
 
-def _tuned(method: str, kappa, eps, dps: int) -> dict:
-    """Derived optimal parameters and rate at mu = 1, L = kappa (decimal strings)."""
+def _tuned(method: str, kappa, eps, dps: int, mu="1") -> dict:
+    """Derived optimal parameters and rate at ``mu``, ``L = kappa * mu`` (mpf at ``dps``)."""
     res = (adam_rate_derivation() if method == "adam" else rmsprop_rate_derivation()).results
-    vals = dict(kappa=kappa, L=kappa, mu=1, eps=eps)
+    mu_q = Fraction(str(mu))
+    vals = dict(kappa=kappa, L=Fraction(str(kappa)) * mu_q, mu=mu_q, eps=eps)
     with mpmath.workdps(dps + 10):
         out = {"rate": _num(res["rate"], dps, **vals), "gamma": _num(res["gamma"], dps, **vals)}
         out["beta1"] = _num(res["beta1"], dps, **vals) if method == "adam" else mpf(0)
@@ -56,7 +58,11 @@ def _tuned(method: str, kappa, eps, dps: int) -> dict:
 
 def _measure(method, objective, theta0, steps, kappa, beta2, eps, dps, start=None, window=None):
     """Run the mpmath iteration at the derived tuning; measure the rate on a late window."""
-    t = _tuned(method, kappa, eps, dps)
+    lams = [Fraction(x) for x in objective.hessian_eigenvalues]
+    mu, L = min(lams), max(lams)
+    if L / mu != Fraction(str(kappa)):
+        raise ValueError(f"kappa must be L/mu of the objective ({L / mu}), got {kappa}")
+    t = _tuned(method, kappa, eps, dps, mu=mu)
     run = adam_iterate(objective, theta0, steps, lr=t["gamma"], beta1=t["beta1"], beta2=beta2,
                        eps=eps, dps=dps)
     window = window or steps // 6

@@ -35,7 +35,7 @@ from .._validate import check_dps, check_int, check_positive, check_unit_interva
 
 __all__ = [
     "IterationRun", "Objective", "adam_iterate", "measured_rate", "diagonal_quadratic",
-    "rotated_quartic", "transient_steps",
+    "rotated_quartic", "transient_steps", "measure_local_rate",
 ]
 
 
@@ -316,3 +316,61 @@ def transient_steps(sqrt_vhat: Sequence, threshold) -> int | None:
     if last_above == len(sqrt_vhat) - 1:
         return None
     return last_above + 1
+
+
+def measure_local_rate(objective: Objective, theta0: Sequence, *, lr, beta1, beta2, eps,
+                       dps: int = 50, eps_inside: bool = False, bias_correction: bool = True,
+                       delta="1e-10", min_window: int = 200, max_steps: int = 256000,
+                       double_root: bool | None = None) -> dict:
+    """Run long enough to be deep in the local regime, then measure the rate.
+
+    The run length doubles (from 1000 steps) until the relative perturbation of
+    the step by ``v`` -- ``sqrt(v_hat)/eps`` (``v_hat/eps`` with eps inside) --
+    has stayed below ``delta`` for at least ``3 * min_window`` steps; the rate
+    is then measured by :func:`measured_rate` on the last two thirds of the
+    steps after that point.
+    ``delta = 1e-10`` keeps the double root's ``O(sqrt(delta))`` sensitivity
+    below 1e-5.  ``double_root`` defaults to ``beta1 > 0``.
+
+    Returns
+    -------
+    dict
+        ``rate`` (mpf), ``start``, ``window``, ``steps``, ``local_from`` (first
+        step with the perturbation below ``delta`` for good), ``transient``
+        (steps until ``sqrt(v_hat) < eps/100``) and ``run`` (the
+        :class:`IterationRun`).
+
+    Raises
+    ------
+    RuntimeError
+        If ``max_steps`` steps do not reach the local regime.
+
+    Examples
+    --------
+    >>> res = measure_local_rate(diagonal_quadratic(["2", "8"]), ["0.1", "-0.1"],
+    ...                          lr="0.25", beta1="0.1111111111111111111111111111111",
+    ...                          beta2="0.9", eps="1", dps=30, min_window=100)
+    >>> round(float(res["rate"]), 8), res["transient"] < res["local_from"] < res["start"] + 1
+    (0.33333333, True)
+    """
+    check_int("min_window", min_window, minimum=10)
+    check_int("max_steps", max_steps, minimum=1000)
+    if double_root is None:
+        double_root = float(beta1) > 0
+    with mpmath.workdps(dps):
+        ep, dl = mpf(eps), mpf(delta)
+        thr = mpmath.sqrt(ep * dl) if eps_inside else ep * dl
+    steps = 1000
+    while True:
+        run = adam_iterate(objective, theta0, steps, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                           dps=dps, eps_inside=eps_inside, bias_correction=bias_correction)
+        n0 = run.transient(thr)
+        if n0 is not None and steps - n0 >= 3 * min_window:
+            start = n0 + (steps - n0) // 3   # later start: the (a + b n) model error ~ 1/n^2
+            window = (steps - start - 1) // 2
+            return dict(rate=run.rate(start, window, double_root), start=start, window=window,
+                        steps=steps, local_from=n0, transient=run.transient(ep / 100), run=run)
+        if 2 * steps > max_steps:
+            raise RuntimeError(f"not in the local regime (sqrt(v_hat)/eps < {delta}) after "
+                               f"{steps} steps; raise max_steps or start closer to theta*")
+        steps *= 2
