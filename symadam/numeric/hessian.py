@@ -146,12 +146,15 @@ def risk_derivatives(theta, x, y, activation: str, hessian: bool = True) -> Risk
     grad = (2.0 / n) * np.einsum("bn,bnp->bp", r, jac)
     hess = None
     if hessian:
-        hess = (2.0 / n) * np.einsum("bnp,bnq->bpq", jac, jac)
+        hess = (2.0 / n) * np.matmul(jac.transpose(0, 2, 1), jac)
         xt = np.concatenate([xx, np.ones((n, 1))], axis=1)          # (n, d+1)
         s2 = act.d2(z)
         # residual-weighted second derivatives of N, neuron by neuron
-        A = (2.0 / n) * np.einsum("bn,bnj,nk,nl->bjkl", r, s2, xt, xt) * v[:, :, None, None]
-        C = (2.0 / n) * np.einsum("bn,bnj,nk->bjk", r, s1, xt)     # (B, m, d+1)
+        xx2 = (xt[:, :, None] * xt[:, None, :]).reshape(n, -1)      # (n, (d+1)^2)
+        rs2 = (r[:, :, None] * s2).transpose(0, 2, 1)                # (B, m, n)
+        A = ((2.0 / n) * np.matmul(rs2, xx2)).reshape(B, m, d + 1, d + 1) * v[:, :, None, None]
+        rs1 = (r[:, :, None] * s1).transpose(0, 2, 1)
+        C = (2.0 / n) * np.matmul(rs1, xt)                           # (B, m, d+1)
         iu, iv = _neuron_indices(m, d)
         hess[:, iu[:, :, None], iu[:, None, :]] += A
         hess[:, iu, iv[:, None]] += C
