@@ -77,7 +77,8 @@ def test_adam_tuning_is_polyak():
     s = sympy.sqrt(kappa)
     assert_identity(r["rate"], (s - 1) / (s + 1))
     assert_identity(r["gamma"], eps / sympy.sqrt(L * mu))
-    assert_identity(r["beta1"], ((sympy.sqrt(L) - sympy.sqrt(mu)) / (sympy.sqrt(L) + sympy.sqrt(mu)))**2)
+    sl, sm = sympy.sqrt(L), sympy.sqrt(mu)
+    assert_identity(r["beta1"], ((sl - sm) / (sl + sm))**2)
     assert not (r["rate"].free_symbols & {b2, eps})
 
 

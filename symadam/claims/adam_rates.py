@@ -1,4 +1,4 @@
-"""Claims ``rates.adam*`` and ``rates.rmsprop*``: local rates of Adam and RMSprop (arXiv 2504.19426).
+"""Claims ``rates.adam*``, ``rates.rmsprop*``: local rates of Adam and RMSprop (arXiv 2504.19426).
 
 The exact route (:mod:`symadam.symbolic.methods.adam`,
 :mod:`symadam.symbolic.methods.rmsprop`) linearizes the bias-corrected maps at
@@ -23,8 +23,9 @@ import mpmath
 import sympy
 from mpmath import mpf
 
-from ..precision.adam_iterate import adam_iterate, diagonal_quadratic, rotated_quartic
-from ..precision.adam_jacobian import jacobian_at_fixed_point, worst_case_radii
+from ..precision.adam_iterate import (adam_iterate, diagonal_quadratic, measured_rate,
+                                      rotated_quartic)
+from ..precision.adam_jacobian import adam_step_scalar, jacobian_at_fixed_point, worst_case_radii
 from ..precision.identity import agreeing_digits
 from ..symbolic.adam_linearization import SYMBOLS, linearize_adaptive
 from ..symbolic.methods.adam import (adam_eps_inside_derivation, adam_linearization_derivation,
@@ -141,7 +142,6 @@ def _linearization(ctx):
     orders = {}
     for inside in (False, True):
         with mpmath.workdps(ctx.dps):
-            from ..precision.adam_jacobian import adam_step_scalar
             p = dict(lr=mpf("0.2"), beta1=mpf("0.7"), beta2=mpf("0.95"), eps=mpf(2),
                      eps_inside=inside)
             e_eff = mpmath.sqrt(p["eps"]) if inside else p["eps"]
@@ -198,7 +198,6 @@ def _vs_full(ctx):
     run = adam_iterate(diagonal_quadratic(["1", "100"]), ["1e-6", "1e-6"], 4000, lr=t["gamma"],
                        beta1=t["beta1"], beta2=beta2, eps=eps, dps=ctx.dps)
     with mpmath.workdps(ctx.dps):
-        from ..precision.adam_iterate import measured_rate
         theta_rate = run.rate(2800, 550)
         sv_rate = measured_rate(run.sqrt_vhat, 2800, 550, double_root=False, dps=ctx.dps)
         v_rate = sv_rate ** 2

@@ -8,7 +8,8 @@ beta for ``beta2`` and gamma for the learning rate ``lr``.  One Adam step from
 
     m_n = \\beta_1 m_{n-1} + (1-\\beta_1) g_n, \\quad
     v_n = \\beta_2 v_{n-1} + (1-\\beta_2) g_n^2, \\quad
-    \\theta_n = \\theta_{n-1} - \\gamma \\frac{m_n/(1-\\beta_1^n)}{\\varepsilon + \\sqrt{v_n/(1-\\beta_2^n)}},
+    \\theta_n = \\theta_{n-1}
+        - \\gamma \\frac{m_n/(1-\\beta_1^n)}{\\varepsilon + \\sqrt{v_n/(1-\\beta_2^n)}},
 
 with ``m_0 = v_0 = 0`` (eps *outside* the root, as in ``torch.optim.Adam`` and
 the research group's code).  ``eps_inside=True`` selects the other common
