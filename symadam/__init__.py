@@ -19,6 +19,8 @@ from .symbolic.derivation import Derivation, Step
 __version__ = "0.1.0"
 
 # -- public re-exports added by each capability (keep one line per import) --
+from .numeric.morse import morse_sweep  # noqa: E402  morse (issue 6)
+from .numeric.hessian import risk_hessian  # noqa: E402  morse (issue 6)
 from .symbolic.adam_linearization import linearize_adaptive  # noqa: E402  adam-rates (issue 3)
 from .precision.adam_iterate import adam_iterate  # noqa: E402  adam-rates (issue 3)
 from .symbolic.rate_engine import Tuning, characteristic_polynomial, linearize, local_rate, tune  # noqa: E402,E501
@@ -37,3 +39,4 @@ __all__ += ["smooth_relu", "approximation_gradient", "backprop_gradient", "relu_
 __all__ += ["tune", "local_rate", "linearize", "characteristic_polynomial", "Tuning",
             "METHODS", "IterationMap", "Parameter", "register_method"]
 __all__ += ["linearize_adaptive", "adam_iterate"]  # adam-rates (issue 3)
+__all__ += ["morse_sweep", "risk_hessian"]  # morse (issue 6)
