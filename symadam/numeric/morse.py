@@ -126,7 +126,7 @@ def summarize_sweep(results: list[dict], activation: str = "", width: int = 0,
     """
     classes = {c: 0 for c in CLASSES}
     other = {"escaped": 0, "not_converged": 0, "duplicate": 0}
-    eff, eff_tau, per_class = [], [], {}
+    eff, eff_tau, eff64, per_class = [], [], [], {}
     for r in results:
         for k, v in r["counts"].items():
             other[k] = other.get(k, 0) + v
@@ -136,6 +136,7 @@ def summarize_sweep(results: list[dict], activation: str = "", width: int = 0,
             if p["domain"] == "efficient":
                 eff.append(p["min_abs_eig"])
                 eff_tau.append(p["min_abs_eig"] >= p["tau"] and p["kind"] != "degenerate")
+                eff64.append(p.get("kind64", p["kind"]) != "degenerate")
     n_eff = len(eff)
 
     def stats(a):
@@ -153,6 +154,9 @@ def summarize_sweep(results: list[dict], activation: str = "", width: int = 0,
         "runs": other,
         "efficient_critical_points": n_eff,
         "efficient_nondegenerate_fraction": (float(np.mean(eff_tau)) if n_eff else None),
+        "efficient_certified_float64_fraction": (float(np.mean(eff64)) if n_eff else None),
+        "efficient_certified_mpmath": int(sum(1 for r in results for p in r["points"]
+                                              if p.get("certified_by") == "mpmath")),
         "efficient_min_abs_eigenvalue": stats(eff),
         "min_abs_eigenvalue_by_class": {k: stats(v) for k, v in sorted(per_class.items())},
     }
