@@ -151,6 +151,14 @@ class IterationRun:
         ``max_i sqrt(v_hat_{n,i})`` for ``n = 0..steps`` (0 at n = 0).
     dps : int
     params : dict
+
+    Examples
+    --------
+    >>> run = adam_iterate(diagonal_quadratic(["1", "4"]), ["0.01", "0.01"], 300, lr="0.5",
+    ...                    beta1="0.1111111111111111111111111111111", beta2="0.5", eps="1",
+    ...                    dps=30)
+    >>> round(float(run.rate(150, 70)), 5), run.transient("0.01")    # rho = 1/3
+    (0.33333, 7)
     """
 
     errors: list
