@@ -23,6 +23,10 @@ def add_parser(sub):
     p.add_argument("method", metavar="METHOD", help="gd, heavy-ball, nesterov, ...")
     p.add_argument("--kappa", default=None, help="condition number L/mu >= 1 to evaluate at")
     p.add_argument("--latex", action="store_true", help="print the derivation as LaTeX")
+    for name, what in (("eps", "eps > 0"), ("beta1", "beta1 in [0, 1)"),
+                       ("beta2", "beta2 in [0, 1)")):
+        p.add_argument(f"--{name}", default=None,
+                       help=f"value of the untuned parameter {what} (adam, rmsprop)")
     add_dps(p)
     add_json(p)
     return p
@@ -57,6 +61,9 @@ def run(args) -> int:
     }
     if kappa is not None:
         out["rate_at_kappa"] = str(t.rate_at(kappa, args.dps))
+    at = _untuned_values(method, args)
+    if at:
+        out["parameters_at"] = _parameters_at(t, at, kappa, args.dps)
     if args.json:
         if args.latex:
             out["latex"] = t.derivation.to_latex()
@@ -71,4 +78,48 @@ def run(args) -> int:
         print(f"  {k:<11} = {v}")
     if kappa is not None:
         print(f"  rate at kappa = {kappa}: {out['rate_at_kappa']}")
+    for k, v in out.get("parameters_at", {}).items():
+        print(f"  {k:<11} = {v}  (at {', '.join(f'{a}={b}' for a, b in at.items())}"
+              f"{', mu=1, L=kappa' if kappa is not None else ''})")
     return 0
+
+
+def _untuned_values(method, args) -> dict:
+    """``--eps/--beta1/--beta2`` given on the command line: validated, untuned parameters only."""
+    import sympy
+
+    from .._validate import check_positive, check_unit_interval
+
+    out = {}
+    for name in ("eps", "beta1", "beta2"):
+        text = getattr(args, name, None)
+        if text is None:
+            continue
+        try:
+            v = float(text)
+        except ValueError:
+            raise ValueError(f"{name} must be a real number, got {text!r}") from None
+        check_positive(name, v) if name == "eps" else check_unit_interval(name, v)
+        names = [p.symbol.name for p in method.params]
+        if name not in names:
+            raise ValueError(f"--{name}: method {method.name} has no parameter {name}")
+        if method.parameter(name).tuned:
+            raise ValueError(f"--{name}: {name} is tuned by the engine for {method.name}; "
+                             "only untuned parameters can be set")
+        out[name] = sympy.Rational(str(text).strip())
+    return out
+
+
+def _parameters_at(t, at: dict, kappa, dps: int) -> dict:
+    """Tuned parameters with untuned values substituted (and mu = 1, L = kappa if given)."""
+    import sympy
+
+    res = {}
+    for k, v in t.parameters.items():
+        e = sympy.sympify(v)
+        e = e.subs({s: at[s.name] for s in e.free_symbols if s.name in at})
+        if kappa is not None:
+            e = e.subs({s: (kappa if s.name == "L" else 1) for s in e.free_symbols
+                        if s.name in ("L", "mu")})
+        res[k] = str(sympy.N(e, dps)) if e.is_number else str(e)
+    return res
