@@ -33,11 +33,35 @@ def to_mpf(x: Any) -> mpmath.mpf:
     return mpmath.mpf(sympy.N(x, mpmath.mp.dps + 10))
 
 
+def _erfcx(z):
+    return mpmath.exp(z * z) * mpmath.erfc(z)
+
+
 @lru_cache(maxsize=64)
 def _continuous(law: DataLaw):
     phi, psi = laplace_functionals(law)
-    f = sympy.lambdify((C, THETA), phi, modules="mpmath")
-    g = sympy.lambdify((C, THETA), psi, modules="mpmath")
+    mods = [{"erfcx": _erfcx}, "mpmath"]
+    f = sympy.lambdify((C, THETA), phi, modules=mods)
+    g = sympy.lambdify((C, THETA), psi, modules=mods)
+    if law.kind in ("exponential", "gamma"):
+        # integration by parts loses ~log10(1 + lam^2/(4c)) digits per order at small c
+        J, lam = (1, law.params[0]) if law.kind == "exponential" else law.params
+        lamf = float(lam)
+        J = int(J)
+
+        def guard(c):
+            cf = float(c) if c > 1e-300 else 1e-300
+            return int((J + 1) * __import__("math").log10(1 + lamf**2 / (4 * cf))) + 5
+
+        def f2(c, th, _f=f):
+            with mpmath.extradps(guard(c)):
+                return +_f(c, th)
+
+        def g2(c, th, _g=g):
+            with mpmath.extradps(guard(c)):
+                return +_g(c, th)
+
+        return f2, g2
     return f, g
 
 

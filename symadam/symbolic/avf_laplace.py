@@ -30,7 +30,7 @@ from sympy import Rational, exp, pi, sqrt
 from .derivation import Derivation
 from .laws import DataLaw
 
-__all__ = ["C", "THETA", "U", "kernel", "laplace_functionals", "derive_kernel",
+__all__ = ["C", "THETA", "U", "erfcx", "kernel", "laplace_functionals", "derive_kernel",
            "derive_laplace"]
 
 #: Laplace variable (``c > 0``), the frozen parameter, the kernel variable.
@@ -92,6 +92,29 @@ def derive_kernel() -> Derivation:
     return d
 
 
+class erfcx(sympy.Function):
+    """The scaled complementary error function ``erfcx(z) = exp(z^2) erfc(z)`` (unevaluated).
+
+    Kept as its own function so that sympy does not rewrite ``erfc(-z)`` as
+    ``2 - erfc(z)`` (catastrophic cancellation in numerical evaluation).
+
+    Examples
+    --------
+    >>> z = sympy.Symbol("z")
+    >>> erfcx(z).diff(z)
+    2*z*erfcx(z) - 2/sqrt(pi)
+    >>> erfcx(z).rewrite(sympy.erfc)
+    exp(z**2)*erfc(z)
+    """
+
+    def fdiff(self, argindex=1):
+        z = self.args[0]
+        return 2 * z * erfcx(z) - 2 / sqrt(pi)
+
+    def _eval_rewrite_as_erfc(self, z, **kwargs):
+        return exp(z**2) * sympy.erfc(z)
+
+
 def _discrete_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
     phi = sum((p * exp(-C * (THETA - x)**2) for x, p in law.atoms), sympy.Integer(0))
     psi = sum((p * (THETA - x) * exp(-C * (THETA - x)**2) for x, p in law.atoms),
@@ -104,9 +127,10 @@ def laplace_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
 
     Normal ``N(m, s^2)``: with ``mu = theta - m``,
     ``phi = (1 + 2 c s^2)^{-1/2} exp(-c mu^2/(1 + 2 c s^2))``, ``psi = mu phi/(1 + 2 c s^2)``.
-    Uniform ``U(a, b)``: error functions.  ``Gamma(J, lam)`` (exponential
-    data, ``J = 1``, and their batch means): ``J - 1`` and ``J`` derivatives
-    of ``int_0^oo e^{-c x^2 + beta x} dx`` in ``beta``.  Discrete: finite sums.
+    Uniform ``U(a, b)``: error functions (three cancellation-free branches).
+    ``Gamma(J, lam)`` (exponential data, ``J = 1``, and their batch means):
+    the moments ``int_0^oo x^n e^{-c x^2 + beta x} dx`` by integration by
+    parts from ``erfcx`` (:class:`erfcx`).  Discrete: finite sums.
     The continuous forms are checked against ``sympy.integrate`` in
     :func:`derive_laplace` and the tests.
 
@@ -127,21 +151,29 @@ def laplace_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
         return phi, mu / den * phi
     if law.kind == "uniform":
         a, b = law.params
-        phi = sqrt(pi) / (2 * sqrt(C) * (b - a)) * (sympy.erf(sqrt(C) * (THETA - a))
-                                                    - sympy.erf(sqrt(C) * (THETA - b)))
+        k = sqrt(pi) / (2 * sqrt(C) * (b - a))
+        ra, rb = sqrt(C) * (THETA - a), sqrt(C) * (THETA - b)
+        # three algebraically equal forms; each avoids cancelling erf's near +-1
+        phi = sympy.Piecewise(
+            (k * (sympy.erfc(rb) - sympy.erfc(ra)), THETA > b),
+            (k * (sympy.erfc(-ra) - sympy.erfc(-rb)), THETA < a),
+            (k * (sympy.erf(ra) + sympy.erf(-rb)), True))
         psi = (exp(-C * (THETA - b)**2) - exp(-C * (THETA - a)**2)) / (2 * C * (b - a))
         return phi, psi
     if law.kind in ("exponential", "gamma"):
         J, lam = ((sympy.Integer(1),) + law.params) if law.kind == "exponential" else law.params
         J = int(J)
-        beta = sympy.Symbol("beta", real=True)
-        base = sqrt(pi) / (2 * sqrt(C)) * exp(beta**2 / (4 * C)) * sympy.erfc(-beta / (2 * sqrt(C)))
-        pre = lam**J / sympy.factorial(J - 1)
-        ij1 = sympy.diff(base, beta, J - 1)
-        ij = sympy.diff(base, beta, J)
-        b0 = 2 * C * THETA - lam
-        phi = pre * exp(-C * THETA**2) * ij1.subs(beta, b0)
-        psi = THETA * phi - pre * exp(-C * THETA**2) * ij.subs(beta, b0)
+        # I_n = int_0^oo x^n e^{-c x^2 + beta x} dx, beta = 2 c theta - lam:
+        # I_0 = sqrt(pi/c)/2 erfcx(-beta/(2 sqrt c)), I_1 = (1 + beta I_0)/(2c),
+        # I_{n+1} = (beta I_n + n I_{n-1})/(2c)  (integration by parts)
+        beta = 2 * C * THETA - lam
+        ints = [sqrt(pi / C) / 2 * erfcx(-beta / (2 * sqrt(C)))]
+        ints.append((1 + beta * ints[0]) / (2 * C))
+        for n in range(1, J):
+            ints.append((beta * ints[n] + n * ints[n - 1]) / (2 * C))
+        pre = lam**J / sympy.factorial(J - 1) * exp(-C * THETA**2)
+        phi = pre * ints[J - 1]
+        psi = THETA * phi - pre * ints[J]
         return phi, psi
     raise ValueError(f"no Laplace functionals for law kind {law.kind!r}")  # pragma: no cover
 
