@@ -277,5 +277,6 @@ def _local_rates(ctx):
     return ctx.evidence(ok, "GD and heavy ball run on the risk from theta* + 1e-4 u with the rate "
                         "engine's tunings; rate fitted to |theta_k - theta*|.  Adam and RMSprop "
                         "(eps = 0.1, bias corrections at their limit) are run and reported but "
-                        "not asserted: their measured rates do not yet match reliably", f"max relative error of log-rate {worst:.2e} "
+                        "not asserted: their measured rates do not yet match reliably",
+                        f"max relative error of log-rate {worst:.2e} "
                         "(tol 5e-2)", None, rows=rows)

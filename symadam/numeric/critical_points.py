@@ -14,7 +14,8 @@ So the tolerance for every Morse decision is
     lam >= tau := 2 K eta        (equivalently h <= 1/2),
 
 and since ``eta <= |g| / lam`` it is implied by ``lam >= sqrt(2 K |g|)``: a
-residual ``|g| ~ 1e-15`` certifies eigenvalues down to about ``sqrt(K) 4e-8``.  ``K`` is a rigorous bound on
+residual ``|g| ~ 1e-15`` certifies eigenvalues down to about ``sqrt(K) 4e-8``.
+``K`` is a rigorous bound on
 ``sup |D^3 L|`` over the ball (:func:`hessian_lipschitz_bound`), built from
 the global bounds ``S_k >= sup |sigma^(k)|`` of :data:`DERIVATIVE_BOUNDS`:
 with ``X = max_i |(x_i, 1)|``, ``V`` the largest ``|v_j|`` and ``R`` the
@@ -35,7 +36,8 @@ from .activations import get_activation
 from .hessian import require_analytic, risk_derivatives
 
 __all__ = ["DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate", "certify",
-           "CriticalPoint", "classify_point", "saturated_neurons", "planted_minimum", "newton_polish", "search_critical_points"]
+           "CriticalPoint", "classify_point", "saturated_neurons", "planted_minimum",
+           "newton_polish", "search_critical_points"]
 
 #: Upper bounds on sup|sigma'|, sup|sigma''|, sup|sigma'''| (exact maxima rounded up):
 #: tanh 1, 4/(3 sqrt 3), 2; logistic 1/4, sqrt(3)/18, 1/8; softplus 1, 1/4, sqrt(3)/18;

@@ -5,7 +5,8 @@ predicted local rates are ``(kappa-1)/(kappa+1)`` (GD, step ``2/(L+mu)``) and
 ``(sqrt kappa - 1)/(sqrt kappa + 1)`` (heavy ball, Polyak's tuning).  The
 measured rate is fitted to the distances ``e_k = |theta_k - theta*|`` by least
 squares on ``log e_k = a + p log(k) + k log(rho)`` over the iterations with
-``1e-8 < e_k / e_0 < 1e-2`` (above the round-off floor) (the ``log k`` term absorbs the polynomial factor
+``1e-8 < e_k / e_0 < 1e-2`` (above the round-off floor) (the ``log k`` term absorbs
+the polynomial factor
 ``k rho^k`` of the double roots at Polyak's tuning; it is ~0 for GD).
 """
 from __future__ import annotations
@@ -137,7 +138,8 @@ def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Genera
     parameters (default: Polyak's heavy-ball tuning; ``"adam"`` needs
     ``gamma, beta1``, ``"rmsprop"`` needs ``gamma``; both use ``eps``,
     ``beta2``, and start at ``delta * 1e-1`` so that ``sqrt(v) << eps``: the
-    linear regime of the rate engine's Adam analysis).  Iteration counts are chosen from the predicted rates so that the
+    linear regime of the rate engine's Adam analysis).  Iteration counts are chosen
+    from the predicted rates so that the
     error falls by ~1e-8.
 
     Examples

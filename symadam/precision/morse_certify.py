@@ -47,7 +47,8 @@ def risk_gradient_mp(theta, x, y, activation: str, dps: int = 40) -> list:
     4
     """
     with mpmath.workdps(dps):
-        X = [[mpmath.mpf(float(v)) for v in row] for row in np.asarray(x, float).reshape(len(x), -1)]
+        xa = np.asarray(x, float).reshape(len(x), -1)
+        X = [[mpmath.mpf(float(v)) for v in row] for row in xa]
         Y = [mpmath.mpf(float(v)) for v in np.asarray(y, float)]
         t = [mpmath.mpf(v) for v in theta]
         n, d = len(X), len(X[0])

@@ -71,7 +71,7 @@ def split_derivation() -> Derivation:
 
 
 def zero_output_derivation() -> Derivation:
-    """A neuron with zero output weight: critical iff ``g(u) = 0``; ``d`` zeros, one saddle direction.
+    """Zero output weight: critical iff ``g(u) = 0``; ``d`` zeros, one saddle direction.
 
     Examples
     --------
