@@ -43,7 +43,7 @@ import sympy
 from .derivation import Derivation
 
 __all__ = ["SMOOTH", "sigma", "taylor_sequence", "sigma2_zeros", "finite_data_points",
-           "nonattainment"]
+           "nonattainment", "polynomial_sequence"]
 
 z = sympy.Symbol("z", real=True)
 x = sympy.Symbol("x", real=True)
@@ -163,3 +163,56 @@ def nonattainment(name: str, domain=(0, 1)) -> Derivation:
     d.results["risk_leading"] = seq["risk_leading"]
     d.results["points"] = sympy.Integer(finite_data_points(name))
     return d
+
+
+def polynomial_sequence(name: str, poly, domain=(0, 1)) -> dict:
+    """A minimizing sequence of width ``d = deg f`` for a polynomial target ``f``.
+
+    ``N_h(x) = c + sum_{k=1}^d v_k sigma(b + k h x)``: the Taylor coefficients
+    of ``x^1 .. x^d`` match ``f`` exactly (Vandermonde system in ``k``),
+    ``c`` matches the constant, at a rational ``b`` with
+    ``sigma^{(j)}(b) != 0`` for ``j <= d + 1``.  The error is
+    ``E h x^{d+1} + O(h^2)``, so the risk is ``E^2 E[X^{2d+2}] h^2 + O(h^3)``
+    while ``|v_k| ~ h^{-d}``: the parameters diverge as the risk -> 0.
+
+    Returns
+    -------
+    dict with ``b``, ``theta(h)`` (exact, Network layout), ``risk_leading``
+    (in the symbol ``h``), ``norm_exponent`` (``-d``: ``||theta|| ~ h^-d``).
+
+    Examples
+    --------
+    >>> seq = polynomial_sequence("tanh", x**2)
+    >>> seq["b"], seq["norm_exponent"]
+    (1/2, -2)
+    """
+    s = sigma(name)
+    P = sympy.Poly(sympy.sympify(poly), x)
+    d = P.degree()
+    if d < 1:
+        raise ValueError("poly must have degree >= 1")
+    h = sympy.Symbol("h", positive=True)
+    derivs = [sympy.diff(s, z, j) for j in range(d + 2)]
+    for b in (sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Integer(1), sympy.Rational(3, 2)):
+        vals = [sympy.simplify(dj.subs(z, b)) for dj in derivs]
+        if all(sympy.N(v, 30) != 0 for v in vals[1:]):
+            break
+    else:  # pragma: no cover
+        raise NotImplementedError("no base point with nonzero derivatives found")
+    coeffs = [P.coeff_monomial(x ** j) for j in range(d + 1)]
+    # sum_k v_k (k h)^j sigma^(j)(b)/j! = f_j  (j = 1..d)
+    V = sympy.Matrix(d, d, lambda j, k: sympy.Integer(k + 1) ** (j + 1))
+    rhs = sympy.Matrix(d, 1, lambda j, _c: coeffs[j + 1] * sympy.factorial(j + 1)
+                       / (vals[j + 1] * h ** (j + 1)))
+    v = V.LUsolve(rhs)
+    c = coeffs[0] - sum(v[k] * vals[0] for k in range(d))
+    err = sum(v[k] * (sympy.Integer(k + 1) * h) ** (d + 1) for k in range(d)) * vals[d + 1] \
+        / sympy.factorial(d + 1)
+    a_, b_ = (sympy.nsimplify(t) for t in domain)
+    moment = sympy.integrate(x ** (2 * d + 2), (x, a_, b_)) / (b_ - a_)
+    e1 = sympy.expand(err).coeff(h, 1)            # err = e1 h + O(h^2)
+    lead = sympy.simplify(e1 ** 2 * moment) * h ** 2
+    theta = [sympy.Integer(k + 1) * h for k in range(d)] + [b] * d + \
+        [sympy.simplify(v[k]) for k in range(d)] + [sympy.simplify(c)]
+    return {"b": b, "h": h, "theta": theta, "risk_leading": lead, "norm_exponent": -d,
+            "expr": c + sum(v[k] * s.subs(z, b + (k + 1) * h * x) for k in range(d))}
