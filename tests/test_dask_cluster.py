@@ -11,7 +11,8 @@ distributed = pytest.importorskip("distributed")
 def test_local_cluster_matches_serial():
     serial, rs = morse_sweep("tanh", 2, 8, 4, seed=9, restarts=2)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  protocol="tcp://", host="127.0.0.1", dashboard_address=None) as cluster:
+                                  protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             ex = DaskExecutor(client)
             assert ex.workers == 2
@@ -28,7 +29,8 @@ def test_scheduler_address_through_cli(capsys):
     from symadam.cli import main
 
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  protocol="tcp://", host="127.0.0.1", dashboard_address=None) as cluster:
+                                  protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
         rc = main(["morse", "--points", "8", "--problems", "2", "--restarts", "2",
                    "--seed", "9", "--scheduler", cluster.scheduler_address, "--json"])
     out = json.loads(capsys.readouterr().out)
