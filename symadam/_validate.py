@@ -27,6 +27,12 @@ def _as_float(name: str, x: Any) -> float:
         v = float(x)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a real number, got {x!r}") from None
+    except OverflowError:
+        # an exact number (int, Fraction) beyond the float range is finite; its sign is all
+        # the range checks below need
+        return math.inf if x > 0 else -math.inf
+    if math.isinf(v) and getattr(x, "is_finite", None) is True:  # exact sympy number, huge
+        return v
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, got {x!r}")
     return v
@@ -79,6 +85,8 @@ def check_kappa(kappa: Any) -> Any:
     --------
     >>> check_kappa(100)
     100
+    >>> check_kappa(10**400) == 10**400        # exact integers beyond float range are finite
+    True
     >>> check_kappa(0.5)
     Traceback (most recent call last):
     ...

@@ -42,6 +42,10 @@ def test_rate_text_and_latex(capsys):
     ["rate", "gd", "--kappa", "abc"],
     ["rate", "sgd"],
     ["rate", "gd", "--dps", "14"],
+    ["rate", "gd", "--kappa", "1e-400"],   # was reported as "got 0.0"
+    ["rate", "gd", "--kappa", "1/0"],
+    ["rate", "gd", "--kappa=-inf"],
+    ["rate", "gd", "--kappa", ""],
 ])
 def test_rate_bad_input_exit_2(argv, capsys):
     assert main(argv) == 2
@@ -53,3 +57,20 @@ def test_verify_rates_exit_0(capsys):
     assert main(["verify", "rates.gd", "rates.nesterov", "--json"]) == 0
     ev = {c["claim_id"]: c for c in json.loads(capsys.readouterr().out)["claims"]}
     assert ev["rates.gd"]["digits"] >= 45 and ev["rates.nesterov"]["digits"] >= 45
+
+
+def test_rate_kappa_parsed_exactly(capsys):
+    """--kappa is exact: a fraction, and a condition number beyond the float range."""
+    assert main(["rate", "gd", "--kappa", "3/2", "--json", "--dps", "30"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rate_at_kappa"] == "0.200000000000000000000000000000"  # (3/2-1)/(3/2+1) = 1/5
+    assert main(["rate", "gd", "--kappa", "1e400", "--json", "--dps", "20"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rate_at_kappa"] == "1.0000000000000000000"  # 1 - 2/(1e400 + 1)
+
+
+def test_rate_degenerate_kappa_1(capsys):
+    """kappa = 1: one eigenvalue, every method reaches it in one step (rate 0)."""
+    for m in ("gd", "heavy-ball", "nesterov"):
+        assert main(["rate", m, "--kappa", "1", "--json"]) == 0
+        assert float(json.loads(capsys.readouterr().out)["rate_at_kappa"]) == 0.0

@@ -141,3 +141,29 @@ def test_engine_finds_heavy_ball_inside_a_three_parameter_family():
     assert t.parameters["gamma3"] == 0
     assert_identity(t.parameters["alpha"], 4 / (sL + smu) ** 2,
                     domain={L: (2, 50), MU: (1 / 10, 1)})
+
+
+@pytest.mark.parametrize("name", sorted(LITERATURE))
+@pytest.mark.parametrize("kappa", ["1", "1e12"])
+def test_extreme_kappa_against_the_spectral_route(name, kappa):
+    """Cases in no issue: the degenerate kappa = 1 (one eigenvalue: rate 0) and kappa = 1e12,
+    checked by the independent mpmath route (numeric iteration matrices at 9 lambdas)."""
+    import mpmath
+
+    from symadam.precision.spectral import worst_case_radius
+
+    t = tune(name)
+    p = {a: str(v) for a, v in t.parameters_at(L=kappa, mu=1, dps=60).items()}
+    worst, _ = worst_case_radius(name, p, 1, kappa, points=9, dps=50)
+    with mpmath.workdps(60):
+        rho = mpmath.mpf(str(t.rate_at(kappa, 60)))
+        assert abs(worst - rho) <= mpmath.mpf(10) ** -45
+    if kappa == "1":
+        assert rho == 0
+
+
+def test_parameters_at_compares_mu_and_L_exactly():
+    with pytest.raises(ValueError, match="mu must be <= L"):
+        tune("gd").parameters_at(L=10**17, mu=10**17 + 1)  # equal as floats
+    p = tune("gd").parameters_at(L=10**400, mu=1, dps=20)  # beyond the float range
+    assert abs(p["h"] * sympy.Integer(10)**400 - 2) < 1e-18

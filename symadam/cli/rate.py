@@ -9,10 +9,9 @@ is given; ``rate`` and ``parameters`` are strings ``sympy.sympify`` parses, in
 """
 from __future__ import annotations
 
-import math
 import sys
 
-from .._validate import check_dps, check_kappa
+from .._validate import check_dps
 from ._common import add_dps, add_json, emit_json
 
 COMMAND = "rate"
@@ -33,16 +32,32 @@ def add_parser(sub):
 
 
 def _parse_kappa(text: str):
+    """``--kappa`` as an exact sympy Rational (decimal, scientific or ``p/q``), ``>= 1``.
+
+    Parsed exactly, not through a float: ``1e400`` is a valid (finite) condition
+    number and ``1e-400`` is reported as given, not as ``0.0``.
+
+    Examples
+    --------
+    >>> _parse_kappa("2.5"), _parse_kappa("3/2"), _parse_kappa("1e400") > 10**399
+    (5/2, 3/2, True)
+    >>> _parse_kappa("1e-400")
+    Traceback (most recent call last):
+    ...
+    ValueError: kappa must be >= 1 (condition number L/mu), got '1e-400'
+    """
     import sympy
 
-    try:
-        v = float(text)
-    except (TypeError, ValueError):
-        raise ValueError(f"kappa must be a real number >= 1, got {text!r}") from None
-    if not math.isfinite(v):
+    s = str(text).strip()
+    if s.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise ValueError(f"kappa must be finite, got {text!r}")
-    check_kappa(v)
-    return sympy.Rational(str(text).strip())
+    try:
+        v = sympy.Rational(s)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise ValueError(f"kappa must be a real number >= 1, got {text!r}") from None
+    if not v >= 1:
+        raise ValueError(f"kappa must be >= 1 (condition number L/mu), got {text!r}")
+    return v
 
 
 def run(args) -> int:
@@ -77,7 +92,7 @@ def run(args) -> int:
     for k, v in out["parameters"].items():
         print(f"  {k:<11} = {v}")
     if kappa is not None:
-        print(f"  rate at kappa = {kappa}: {out['rate_at_kappa']}")
+        print(f"  rate at kappa = {args.kappa.strip()}: {out['rate_at_kappa']}")
     for k, v in out.get("parameters_at", {}).items():
         print(f"  {k:<11} = {v}  (at {', '.join(f'{a}={b}' for a, b in at.items())}"
               f"{', mu=1, L=kappa' if kappa is not None else ''})")

@@ -178,7 +178,7 @@ class Tuning:
         check_dps(dps)
         check_positive("L", L)
         check_positive("mu", mu)
-        if float(mu) > float(L):
+        if _exact(mu) > _exact(L):  # exact: float() would merge mu = L + 1 with L for huge L
             raise ValueError(f"mu must be <= L (got mu={mu}, L={L})")
         subs = {sympy.Symbol("L", positive=True): _exact(L),
                 sympy.Symbol("mu", positive=True): _exact(mu)}
