@@ -68,6 +68,15 @@ def test_activation_object_accepted():
     (lambda n: n.risk(np.zeros(7), [[0.0]], [np.nan]), "y must be finite"),
     (lambda n: n.generalized_gradient(np.zeros(6), [[0.0]], [0.0]), "theta must have shape"),
     (lambda n: n.generalized_gradient(np.zeros(7), [[0.0]], [np.inf]), "y must be finite"),
+    # review regressions: empty data (was nan / ZeroDivisionError), complex theta (was silently
+    # cast to its real part), non-numeric or ragged input (was numpy's message), bad unpack
+    (lambda n: n.risk(np.zeros(7), np.zeros((0, 1)), np.zeros(0)), "x must have shape"),
+    (lambda n: n.generalized_gradient(np.zeros(7), np.zeros((0, 1)), []), "x must have shape"),
+    (lambda n: n.realization(np.zeros(7) + 1j, [[0.0]]), "theta must be real"),
+    (lambda n: n.risk(np.zeros(7), [["a"]], [0.0]), "x must be an array of real numbers"),
+    (lambda n: n.risk(np.zeros(7), [[0.0]], ["b"]), "y must be an array of real numbers"),
+    (lambda n: n.risk([[0.0, 1.0], [2.0]], [[0.0]], [0.0]), "theta must be an array of real"),
+    (lambda n: n.unpack(np.zeros(3)), "theta must have shape"),
 ])
 def test_bad_input_names_argument(call, match):
     with pytest.raises(ValueError, match=match):
@@ -81,6 +90,7 @@ def test_bad_input_names_argument(call, match):
     ((1, 2.5, 1), "relu", "widths must be"),
     ((1, 2, 1), "swish", "activation must be one of"),
     ((1, 2, 1), 3, "activation must be"),
+    (5, "relu", "widths must be a sequence"),
 ])
 def test_bad_architecture(widths, act, match):
     with pytest.raises(ValueError, match=match):

@@ -96,6 +96,7 @@ def test_smooth_activation_uses_quadrature():
     ({"density": PiecewisePolynomial([0, 1], [[-1.0, 4.0]])}, "density must be non-negative"),
     ({"target": PiecewisePolynomial([0, 0.5], [[1.0]])}, "target must be defined"),
     ({"target": [np.nan]}, "target must be"),
+    ({"target": []}, "target must be polynomial coefficients"),  # was numpy's own message
 ])
 def test_bad_input(kwargs, match):
     net = Network((1, 2, 1))
@@ -109,5 +110,7 @@ def test_bad_piecewise_and_network():
         PiecewisePolynomial([0, 0], [[1.0]])
     with pytest.raises(ValueError, match="coeffs must have one entry per piece"):
         PiecewisePolynomial([0, 1, 2], [[1.0]])
+    with pytest.raises(ValueError, match="coeffs must be finite, non-empty"):
+        PiecewisePolynomial([0, 1], [[]])
     with pytest.raises(ValueError, match="net must have 1-D input"):
         Network((2, 2, 1)).population_risk(np.zeros(9), [0.0])

@@ -43,7 +43,11 @@ class Network:
     """
 
     def __init__(self, widths: Sequence[int], activation: str | Activation = "relu"):
-        widths = tuple(widths)
+        try:
+            widths = tuple(widths)
+        except TypeError:
+            raise ValueError(f"widths must be a sequence (d, m1, ..., 1) of integers >= 1, "
+                             f"got {widths!r}") from None
         if len(widths) < 2 or any(isinstance(w, bool) or not isinstance(w, (int, np.integer))
                                   or w < 1 for w in widths):
             raise ValueError(f"widths must be a sequence (d, m1, ..., 1) of integers >= 1, "
@@ -72,7 +76,7 @@ class Network:
     # -- input handling -------------------------------------------------------------------
     def check_theta(self, theta) -> tuple[np.ndarray, bool]:
         """Return ``theta`` as a float64 batch ``(B, P)`` and whether it was batched."""
-        t = np.asarray(theta, dtype=np.float64)
+        t = _real_array("theta", theta)
         batched = t.ndim == 2
         if t.ndim not in (1, 2) or t.shape[-1] != self.num_params:
             raise ValueError(f"theta must have shape ({self.num_params},) or "
@@ -83,18 +87,19 @@ class Network:
 
     def check_x(self, x) -> np.ndarray:
         """Return ``x`` as float64 ``(n, d)`` (a 1-D array is read as n points when d = 1)."""
-        a = np.asarray(x, dtype=np.float64)
+        a = _real_array("x", x)
         if a.ndim == 1 and self.widths[0] == 1:
             a = a[:, None]
-        if a.ndim != 2 or a.shape[1] != self.widths[0]:
-            raise ValueError(f"x must have shape (n, {self.widths[0]}), got {np.shape(x)}")
+        if a.ndim != 2 or a.shape[1] != self.widths[0] or a.shape[0] < 1:
+            raise ValueError(f"x must have shape (n, {self.widths[0]}) with n >= 1, "
+                             f"got {np.shape(x)}")
         if not np.all(np.isfinite(a)):
             raise ValueError("x must be finite (found nan or inf)")
         return a
 
     def check_y(self, y, n: int) -> np.ndarray:
         """Return ``y`` as float64 ``(n,)``."""
-        a = np.asarray(y, dtype=np.float64)
+        a = _real_array("y", y)
         if a.shape != (n,):
             raise ValueError(f"y must have shape ({n},), got {a.shape}")
         if not np.all(np.isfinite(a)):
@@ -110,9 +115,12 @@ class Network:
         >>> [w.shape for w, b in Network((2, 3, 1)).unpack(np.zeros((4, 13)))]
         [(4, 3, 2), (4, 1, 3)]
         """
-        t = np.asarray(theta, dtype=np.float64)
+        t = _real_array("theta", theta)
         if t.ndim == 1:
             t = t[None, :]
+        if t.ndim != 2 or t.shape[1] != self.num_params:
+            raise ValueError(f"theta must have shape ({self.num_params},) or "
+                             f"(B, {self.num_params}), got {t.shape}")
         out, k = [], 0
         for o, i in self.shapes:
             W = t[:, k:k + o * i].reshape(t.shape[0], o, i)
@@ -227,3 +235,16 @@ class Network:
         xx = self.check_x(x)
         h = risk_hessian(t, xx, self.check_y(y, xx.shape[0]), self.activation)
         return h if batched else h[0]
+
+
+def _real_array(name: str, v) -> np.ndarray:
+    """``v`` as a float64 array; a ValueError naming ``name`` for complex or non-numeric input."""
+    try:
+        a = np.asarray(v)
+        if np.iscomplexobj(a):
+            raise ValueError(f"{name} must be real, got a complex array")
+        return a.astype(np.float64, copy=False)
+    except (TypeError, ValueError) as e:
+        if str(e).startswith(name):
+            raise
+        raise ValueError(f"{name} must be an array of real numbers, got {v!r}") from None

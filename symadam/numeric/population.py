@@ -58,8 +58,9 @@ class PiecewisePolynomial:
         cs = []
         for c in self.coeffs:
             c = np.atleast_1d(np.asarray(c, dtype=np.float64))
-            if c.ndim != 1 or not np.all(np.isfinite(c)):
-                raise ValueError(f"coeffs must be finite 1-D coefficient arrays, got {c!r}")
+            if c.ndim != 1 or c.size == 0 or not np.all(np.isfinite(c)):
+                raise ValueError(f"coeffs must be finite, non-empty 1-D coefficient arrays, "
+                                 f"got {c!r}")
             cs.append(c)
         if len(cs) != br.size - 1:
             raise ValueError(f"coeffs must have one entry per piece ({br.size - 1}), "
@@ -132,7 +133,7 @@ def _as_target(target, a: float, b: float) -> PiecewisePolynomial:
                              f"its breaks span [{target.breaks[0]}, {target.breaks[-1]}]")
         return target
     c = np.atleast_1d(np.asarray(target, dtype=np.float64))
-    if c.ndim != 1 or not np.all(np.isfinite(c)):
+    if c.ndim != 1 or c.size == 0 or not np.all(np.isfinite(c)):
         raise ValueError("target must be polynomial coefficients (ascending, finite) or a "
                          f"PiecewisePolynomial, got {target!r}")
     return PiecewisePolynomial([a, b], [c])
