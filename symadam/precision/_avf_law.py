@@ -99,9 +99,10 @@ class GradientLaw:
             expr = sympy.sympify(grad)
             x = sympy.Symbol("x", real=True)
             th = sympy.Symbol("theta", real=True)
-            extra = expr.free_symbols - {x, th}
+            extra = {s for s in expr.free_symbols if s.name not in ("x", "theta")}
             if extra:
                 raise ValueError(f"grad must be an expression in theta and x, got symbols {extra}")
+            expr = expr.subs({s: (x if s.name == "x" else th) for s in expr.free_symbols})
             self.grad = expr
             self._g = sympy.lambdify((th, x), expr, modules="mpmath")
         self.discrete = self.law.kind == "discrete"
