@@ -72,7 +72,7 @@ def bench_dask(problems: int) -> dict:
                                   host="127.0.0.1", dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             ex = DaskExecutor(client)
-            morse_sweep("tanh", 2, 10, 2, seed=1, executor=ex)      # warm-up imports
+            morse_sweep("tanh", 2, 10, 8, seed=1, executor=ex)      # warm up both workers
             t0 = time.perf_counter()
             s_dask, r_dask = morse_sweep("tanh", 2, 10, problems, seed=0, executor=ex, chunk=50)
             t_dask = time.perf_counter() - t0
