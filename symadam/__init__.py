@@ -19,6 +19,8 @@ from .symbolic.derivation import Derivation, Step
 __version__ = "0.1.0"
 
 # -- public re-exports added by each capability (keep one line per import) --
+from .symbolic.relu_exact_minimizer import exact_minimizer  # noqa: E402  existence (issue 7)
+from .numeric.gradient_flow import gradient_flow, fit_power_law  # noqa: E402  existence (issue 7)
 from .numeric.morse import morse_sweep  # noqa: E402  morse (issue 6)
 from .numeric.hessian import risk_hessian  # noqa: E402  morse (issue 6)
 from .symbolic.adam_linearization import linearize_adaptive  # noqa: E402  adam-rates (issue 3)
@@ -40,3 +42,4 @@ __all__ += ["tune", "local_rate", "linearize", "characteristic_polynomial", "Tun
             "METHODS", "IterationMap", "Parameter", "register_method"]
 __all__ += ["linearize_adaptive", "adam_iterate"]  # adam-rates (issue 3)
 __all__ += ["morse_sweep", "risk_hessian"]  # morse (issue 6)
+__all__ += ["exact_minimizer", "gradient_flow", "fit_power_law"]  # existence (issue 7)
