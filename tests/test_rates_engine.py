@@ -167,3 +167,54 @@ def test_parameters_at_compares_mu_and_L_exactly():
         tune("gd").parameters_at(L=10**17, mu=10**17 + 1)  # equal as floats
     p = tune("gd").parameters_at(L=10**400, mu=1, dps=20)  # beyond the float range
     assert abs(p["h"] * sympy.Integer(10)**400 - 2) < 1e-18
+
+
+def test_engine_tunes_extragradient():
+    """A map that calls the gradient twice (no issue mentions it): x+ = x - g grad(x - g grad x)
+    on quadratics is x+ = p(g lambda) x with p(t) = 1 - t + t^2 > 0, convex, so the optimum
+    equalizes p at both ends (g mu + g L = 1), both roots +rho (by hand, not from the engine)."""
+    from symadam.symbolic.methods import IterationMap, Parameter, THETA
+
+    g = sympy.Symbol("g_eg", positive=True)
+    m = IterationMap(name="extragradient", title="extragradient", state=(THETA,),
+                     params=(Parameter(g, "step", lower=sympy.Integer(0), scale=-1),),
+                     step=lambda st, grad, n=None: (st[0] - g * grad(st[0] - g * grad(st[0])),),
+                     fixed_point=(sympy.Integer(0),), equations="x")
+    t = tune(m)
+    assert t.active_set == "mu: r+, L: r+"
+    assert_identity(t.rate, (k**2 + k + 1) / (k + 1) ** 2)
+    assert_identity(t.parameters["g_eg"], 1 / (L + MU))
+
+
+@pytest.mark.slow
+def test_engine_tunes_qhm_whose_state_scales_with_curvature():
+    """Quasi-hyperbolic momentum (Ma & Yarats 2019): d+ = b d + (1-b) grad, x+ = x - a((1-nu)
+    grad + nu d+).  The buffer d is gradient-sized, so J(c lambda) is only *similar* to J(lambda)
+    (review regression: the engine used to reject it); sympy's solve also failed on one active
+    set (NaN sort).  On quadratics the optimum is heavy ball: nu = 1, a (1 - b) = Polyak's h."""
+    from symadam.symbolic.methods import IterationMap, Parameter, THETA
+
+    zero, one = sympy.Integer(0), sympy.Integer(1)
+    a = sympy.Symbol("a_q", positive=True)
+    b, nu = sympy.symbols("b_q nu_q", nonnegative=True)
+    d = sympy.Symbol("d_q", real=True)
+
+    def step(st, grad, n=None):
+        x, dd = st
+        gx = grad(x)
+        dn = b * dd + (1 - b) * gx
+        return (x - a * ((1 - nu) * gx + nu * dn), dn)
+
+    m = IterationMap(name="qhm", title="QHM", state=(THETA, d),
+                     params=(Parameter(a, "step", lower=zero, scale=-1),
+                             Parameter(b, "beta", lower=zero, upper=one, lower_open=False),
+                             Parameter(nu, "nu", lower=zero, upper=one, lower_open=False,
+                                       upper_open=False)),
+                     step=step, fixed_point=(zero, zero), equations="x")
+    t = tune(m)
+    assert_identity(t.rate, (s - 1) / (s + 1))
+    assert t.parameters["nu_q"] == 1
+    dom = {L: (2, 50), MU: (1 / 10, 1)}
+    assert_identity(t.parameters["b_q"], ((sL - smu) / (sL + smu)) ** 2, domain=dom)
+    assert_identity(t.parameters["a_q"] * (1 - t.parameters["b_q"]), 4 / (sL + smu) ** 2,
+                    domain=dom)

@@ -123,8 +123,23 @@ def solve_active_set(equations: list, unknowns: Sequence[Any]) -> list[dict]:
         sols = sympy.solve(equations, list(unknowns), dict=True, check=False)
     except (NotImplementedError, sympy.PolynomialError):  # pragma: no cover
         return []
+    except TypeError:
+        # sympy sorts its solutions and fails ("Invalid NaN comparison") when a branch
+        # divides 0/0 (seen for over-parameterized maps such as QHM): solve it component by
+        # component instead, after Groebner elimination
+        sols = _solve_by_groebner(equations, list(unknowns))
     unk = set(unknowns)
     return [s for s in sols if unk <= set(s) and not any(v.free_symbols & unk for v in s.values())]
+
+
+def _solve_by_groebner(equations: list, unknowns: list) -> list[dict]:
+    """Fallback of :func:`solve_active_set`: a lex Groebner basis, then ``solve`` on it."""
+    try:
+        G = sympy.groebner([sympy.numer(sympy.together(e)) for e in equations], *unknowns,
+                           order="lex")
+        return sympy.solve(list(G), unknowns, dict=True, check=False)
+    except (NotImplementedError, sympy.PolynomialError, TypeError):
+        return []
 
 
 def _roots_float(coeffs: list) -> list:
