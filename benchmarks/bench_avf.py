@@ -1,0 +1,138 @@
+"""Benchmarks for the Adam vector field (issue 4).  Run: python benchmarks/bench_avf.py
+
+1. Exact A(theta) for Bernoulli(0.1) data, beta1 = 0.9, beta2 = 0.999, eps = 0,
+   30 correct digits, against a plain truncated-product quadrature baseline
+   (K = log(10^-D)/log(beta2) factors per node, tanh-sinh), whose run time is
+   extrapolated from a capped sample of nodes, and against Monte Carlo.
+2. Stochastic Adam: steps per second (runs x steps) of the vectorized engine
+   against a torch.optim.Adam loop on the same problem.
+"""
+from __future__ import annotations
+
+import math
+import os
+import platform
+import time
+
+import mpmath
+import numpy as np
+
+from symadam.numeric.adam_sim import simulate_adam
+from symadam.numeric.avf_mc import avf_mc
+from symadam.precision._avf_core import AVFIntegrand, integrate_avf
+from symadam.precision._avf_law import GradientLaw
+from symadam.precision.avf import avf_value
+from symadam.precision.identity import agreeing_digits
+from symadam.symbolic.laws import parse_data
+
+THETA = "0.12"
+
+
+def exact_part():
+    t0 = time.perf_counter()
+    ref = avf_value("bernoulli:0.1", THETA, "0.9", "0.999", 0, dps=50).value
+    t_ref = time.perf_counter() - t0
+    gl = GradientLaw("bernoulli:0.1")
+    t0 = time.perf_counter()
+    with mpmath.workdps(38):   # what avf_value(dps=30) computes first (dps + 8 guard digits)
+        f = AVFIntegrand(gl, mpmath.mpf(THETA), mpmath.mpf("0.9"), mpmath.mpf("0.999"), mpmath.mpf(0))
+        v, _ = integrate_avf(f)
+    t_single = time.perf_counter() - t0
+    d_single = agreeing_digits(v, ref)
+    t0 = time.perf_counter()
+    r = avf_value("bernoulli:0.1", THETA, "0.9", "0.999", 0, dps=30)
+    t_checked = time.perf_counter() - t0
+    d_checked = agreeing_digits(r.value, ref)
+    return ref, t_ref, t_single, d_single, t_checked, d_checked
+
+
+def baseline_part(D=30, sample_nodes=6):
+    """Plain route: A = pi^-1/2 int t^-1/2 prod_{j<K} phi(t b_j) sum_k a_k psi/phi dt."""
+    b1, b2 = mpmath.mpf("0.9"), mpmath.mpf("0.999")
+    with mpmath.workdps(D + 8):
+        K = int(math.ceil((D + 5) * math.log(10) / -math.log(0.999)))
+        th = mpmath.mpf(THETA)
+        at = [(th, mpmath.mpf("0.9")), (th - 1, mpmath.mpf("0.1"))]
+
+        def integrand(t):
+            logp, s = mpmath.mpf(0), mpmath.mpf(0)
+            c, a = t * (1 - b2), 1 - b1
+            for _ in range(K):
+                e = [p * mpmath.exp(-c * g * g) for g, p in at]
+                ph = e[0] + e[1]
+                logp += mpmath.log(ph)
+                s += a * (e[0] * at[0][0] + e[1] * at[1][0]) / ph
+                c *= b2
+                a *= b1
+            return mpmath.exp(logp) * s / mpmath.sqrt(mpmath.pi * t)
+
+        t0 = time.perf_counter()
+        for i in range(sample_nodes):
+            integrand(mpmath.mpf(i + 1) / 3)
+        per_node = (time.perf_counter() - t0) / sample_nodes
+        # node count: tanh-sinh on the same (smooth, endpoint-singular) integrand at D + 8 digits
+        counter = [0]
+        gl = GradientLaw("bernoulli:0.1")
+        f = AVFIntegrand(gl, th, b1, b2, mpmath.mpf(0))
+
+        def counted(w):
+            counter[0] += 1
+            return f(w)
+
+        mpmath.quad(counted, [0, 1, 2, 4, 8, 16, mpmath.inf], method="tanh-sinh")
+    return K, per_node, counter[0], per_node * counter[0]
+
+
+def mc_part(ref):
+    law = parse_data("bernoulli:0.1")
+    t0 = time.perf_counter()
+    r = avf_mc(law, [float(THETA)], 0.9, 0.999, 0.0, 400, 1)
+    t = time.perf_counter() - t0
+    digits = -math.log10(r["se"][0] / abs(float(ref)))
+    return t, r["se"][0], digits
+
+
+def sim_part():
+    law = parse_data("normal:0,1")
+    R, N = 2000, 5000
+    t0 = time.perf_counter()
+    simulate_adam(law, 0.3, 1e-3, 0.9, 0.999, 1e-8, N, R, 1)
+    t_np = time.perf_counter() - t0
+    rate_np = R * N / t_np
+    try:
+        import torch
+    except ImportError:  # pragma: no cover
+        return rate_np, None
+    p = torch.tensor([0.3], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    xs = np.random.default_rng(0).normal(size=3000)
+    t0 = time.perf_counter()
+    for x in xs:
+        opt.zero_grad()
+        (0.5 * (p - float(x))**2).sum().backward()
+        opt.step()
+    rate_torch = len(xs) / (time.perf_counter() - t0)
+    return rate_np, rate_torch
+
+
+def main():
+    print(f"# bench_avf  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
+          f"{platform.machine()}  cores={os.cpu_count()}  mpmath backend={mpmath.libmp.BACKEND}")
+    ref, t_ref, t1, d1, t2, d2 = exact_part()
+    print(f"reference A({THETA}) at 50 digits = {mpmath.nstr(ref, 50)}  ({t_ref:.2f} s)")
+    print(f"exact, one evaluation at 38 working digits: {t1:.2f} s, {d1} correct digits")
+    print(f"exact, avf_value(dps=30) incl. the higher-precision check: {t2:.2f} s, {d2} digits")
+    K, per_node, nodes, total = baseline_part()
+    print(f"baseline (truncated product, K={K} factors/node): {per_node:.3f} s/node x {nodes} "
+          f"nodes = {total:.0f} s extrapolated for 30 digits; ratio {total / t1:.0f}x")
+    t, se, dig = mc_part(ref)
+    print(f"Monte Carlo: {t:.2f} s, SE {se:.2e} -> {dig:.1f} digits ({dig / t:.2f} digits/s; "
+          "each further digit costs 100x the time)")
+    rate_np, rate_torch = sim_part()
+    print(f"simulation: {rate_np:.3e} Adam steps/s (2000 runs x 5000 steps)")
+    if rate_torch:
+        print(f"torch.optim.Adam loop: {rate_torch:.3e} steps/s; ratio {rate_np / rate_torch:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
