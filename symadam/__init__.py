@@ -19,6 +19,9 @@ from .symbolic.derivation import Derivation, Step
 __version__ = "0.1.0"
 
 # -- public re-exports added by each capability (keep one line per import) --
+from .precision.avf import avf_value, avf_zero  # noqa: E402  avf (issue 4)
+from .symbolic.avf_bias import first_order_bias  # noqa: E402  avf (issue 4)
+from .numeric.adam_sim import simulate_adam  # noqa: E402  avf (issue 4)
 from .symbolic.relu_exact_minimizer import exact_minimizer  # noqa: E402  existence (issue 7)
 from .numeric.gradient_flow import gradient_flow, fit_power_law  # noqa: E402  existence (issue 7)
 from .numeric.morse import morse_sweep  # noqa: E402  morse (issue 6)
@@ -43,3 +46,4 @@ __all__ += ["tune", "local_rate", "linearize", "characteristic_polynomial", "Tun
 __all__ += ["linearize_adaptive", "adam_iterate"]  # adam-rates (issue 3)
 __all__ += ["morse_sweep", "risk_hessian"]  # morse (issue 6)
 __all__ += ["exact_minimizer", "gradient_flow", "fit_power_law"]  # existence (issue 7)
+__all__ += ["avf_value", "avf_zero", "first_order_bias", "simulate_adam"]  # avf (issue 4)
