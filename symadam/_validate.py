@@ -174,5 +174,11 @@ def check_choice(name: str, x: Any, allowed: Any) -> Any:
 
 
 def is_real_number(x: Any) -> bool:
-    """True for a Python/numpy real scalar (not bool)."""
+    """True for a Python/numpy real scalar (not bool).
+
+    Examples
+    --------
+    >>> is_real_number(2.5), is_real_number(True), is_real_number("2")
+    (True, False, False)
+    """
     return isinstance(x, Real) and not isinstance(x, bool)

@@ -16,11 +16,20 @@ __all__ = ["Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "mak
 
 
 class Executor(Protocol):
-    """Anything with an order-preserving ``map`` and a ``workers`` count."""
+    """Anything with an order-preserving ``map`` and a ``workers`` count.
+
+    Examples
+    --------
+    >>> ex: Executor = make_executor()
+    >>> ex.workers, ex.map(str, [1, 2])
+    (1, ['1', '2'])
+    """
 
     workers: int
 
-    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list: ...
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
+        """``[fn(x) for x in items]``, in order, wherever it runs."""
+        ...
 
 
 class SerialExecutor:
@@ -35,10 +44,16 @@ class SerialExecutor:
     workers = 1
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
+        """``[fn(x) for x in items]`` (see the class example)."""
         return [fn(x) for x in items]
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release.
+
+        Examples
+        --------
+        >>> SerialExecutor().close()
+        """
 
 
 class ProcessExecutor:
@@ -60,10 +75,11 @@ class ProcessExecutor:
         self._pool = ProcessPoolExecutor(max_workers=workers)
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
+        """Order-preserving parallel map (see the class example)."""
         return list(self._pool.map(fn, list(items)))
 
     def close(self) -> None:
-        """Shut the pool down."""
+        """Shut the pool down (``with`` does it on exit; see the class example)."""
         self._pool.shutdown()
 
     def __enter__(self) -> "ProcessExecutor":
@@ -80,6 +96,14 @@ class DaskExecutor:
     ----------
     address : str or distributed.Client
         Scheduler address, or an existing client (used as is, not closed).
+
+    Examples
+    --------
+    Needs a running cluster (``tests/test_dask_cluster.py`` starts a LocalCluster):
+
+    >>> with DaskExecutor("tcp://127.0.0.1:8786") as ex:  # doctest: +SKIP
+    ...     ex.map(abs, [-1, 2])
+    [1, 2]
     """
 
     def __init__(self, address: Any):
@@ -100,6 +124,7 @@ class DaskExecutor:
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
+        """Order-preserving map on the cluster (``pure=False``: every item is run)."""
         futures = self._client.map(fn, list(items), pure=False)
         return self._client.gather(futures)
 

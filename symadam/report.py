@@ -64,6 +64,16 @@ def write_report(directory: str | os.PathLike, evidence: list[Evidence], seconds
     """Write ``report.md``, ``report.json``, one ``.tex`` per derivation and plots.
 
     Returns the written paths.  Each file is written atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from symadam.claims import load_all, run_claims
+    >>> ev = run_claims(["rates.gd"], dps=20)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_report(tmp, ev, 0.1, load_all())
+    ...     sorted(p.name for p in paths)
+    ['rates.gd.tex', 'report.json', 'report.md']
     """
     claims = load_all() if claims is None else claims
     d = Path(directory)
@@ -124,6 +134,11 @@ def proof_families(claims: dict[str, Claim] | None = None) -> dict[str, list[str
     """Claim ids with a non-trivial derivation, grouped by family.
 
     The family is the id up to its last dot (``rates.gd`` -> ``rates``).
+
+    Examples
+    --------
+    >>> "rates.heavy_ball" in proof_families()["rates"]
+    True
     """
     claims = load_all() if claims is None else claims
     fam: dict[str, list[str]] = {}
@@ -133,7 +148,16 @@ def proof_families(claims: dict[str, Claim] | None = None) -> dict[str, list[str
 
 
 def render_proof(family: str, claims: dict[str, Claim] | None = None) -> str:
-    """One standalone LaTeX document with the derivations of a claim family."""
+    """One standalone LaTeX document with the derivations of a claim family.
+
+    Examples
+    --------
+    >>> from symadam.claims import load_all
+    >>> claims = {i: c for i, c in load_all().items() if i == "rates.gd"}
+    >>> tex = render_proof("rates", claims)
+    >>> "documentclass{article}" in tex, tex.rstrip().endswith("end{document}")
+    (True, True)
+    """
     claims = load_all() if claims is None else claims
     ids = proof_families(claims)[family]
     parts = [
@@ -154,6 +178,17 @@ def render_proof(family: str, claims: dict[str, Claim] | None = None) -> str:
 
 
 def write_proofs(directory: str | os.PathLike = "proofs") -> list[Path]:
-    """Regenerate ``proofs/<family>.tex`` for every family; return the paths."""
+    """Regenerate ``proofs/<family>.tex`` for every family; return the paths.
+
+    Renders every registered family (seconds to a minute); the test
+    ``tests/test_proofs_current.py`` compares the committed files with it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +SKIP
+    ...     [p.name for p in write_proofs(tmp)][:1]
+    ['adam.tex']
+    """
     return [atomic_write(Path(directory) / f"{fam}.tex", render_proof(fam))
             for fam in proof_families()]

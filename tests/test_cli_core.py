@@ -19,6 +19,7 @@ def test_claims_json(capsys):
     ["verify", "--dps", "5"],
     ["derive", "no.such.claim"],
     ["verify", "--workers", "0"],
+    ["verify", "rates.gd", "--seed", "-1"],   # was: the claim ran and reported an error
 ])
 def test_bad_input_exits_2_with_one_line(argv, capsys):
     assert main(argv) == 2

@@ -41,6 +41,12 @@ class Evidence:
     details : dict
         Numbers a reader wants to see (JSON-serialisable; high-precision
         numbers as decimal strings).
+
+    Examples
+    --------
+    >>> e = Evidence("rates.gd", "verified", "spectral radius", "1e-50", 50, 0.08)
+    >>> e.status, e.digits
+    ('verified', 50)
     """
 
     claim_id: str
@@ -76,6 +82,12 @@ class CheckContext:
         Root seed; :meth:`seed_sequence` derives per-claim streams from it.
     executor : object
         A :class:`symadam.parallel.Executor` for claims that fan out sweeps.
+
+    Examples
+    --------
+    >>> ctx = CheckContext("rates.gd", dps=30, seed=1)
+    >>> ctx.dps, ctx.evidence(False, "route", "0.1").status
+    (30, 'failed')
     """
 
     claim_id: str
@@ -83,7 +95,7 @@ class CheckContext:
     seed: int = 0
     executor: Any = None
 
-    def seed_sequence(self, *keys: int):
+    def seed_sequence(self, *keys: int) -> Any:
         """A ``numpy.random.SeedSequence`` for this claim (stable across runs).
 
         The claim id is hashed (CRC-32) into the spawn key so that different
@@ -147,6 +159,14 @@ class Claim:
         The independent route.
     plot : callable ``(Evidence) -> matplotlib Figure`` or None
         Optional figure for reports.
+
+    Examples
+    --------
+    >>> from symadam.symbolic.derivation import Derivation
+    >>> c = Claim("demo.one", "standard", "$1 = 1$", (), lambda: Derivation("one"),
+    ...           lambda ctx: ctx.evidence(True, "by inspection", "0"))
+    >>> c.check(CheckContext(c.id)).status
+    'verified'
     """
 
     id: str

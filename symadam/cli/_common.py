@@ -8,36 +8,84 @@ from typing import Any, NoReturn
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit status 2."""
+    """argparse, but a usage error is one line on stderr and exit status 2.
+
+    Examples
+    --------
+    >>> p = ArgumentParser(prog="symadam")
+    >>> _ = p.add_argument("--n", type=int)
+    >>> try:
+    ...     p.parse_args(["--n", "x"])
+    ... except SystemExit as e:
+    ...     print("exit", e.code)
+    exit 2
+    """
 
     def error(self, message: str) -> NoReturn:
+        """Write ``prog: error: message`` (one line) to stderr and exit with status 2."""
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
 
 
 def fail(message: str) -> int:
-    """Print ``symadam: error: message`` (one line) to stderr; return 2."""
+    """Print ``symadam: error: message`` (one line) to stderr; return 2.
+
+    Examples
+    --------
+    >>> fail("kappa must be >= 1")
+    2
+    """
     sys.stderr.write("symadam: error: " + " ".join(str(message).split()) + "\n")
     return 2
 
 
 def add_json(p: argparse.ArgumentParser) -> None:
-    """Add the ``--json`` flag every command takes."""
+    """Add the ``--json`` flag every command takes.
+
+    Examples
+    --------
+    >>> p = ArgumentParser()
+    >>> add_json(p)
+    >>> p.parse_args(["--json"]).json
+    True
+    """
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
 
 
 def add_dps(p: argparse.ArgumentParser, default: int = 50) -> None:
-    """Add ``--dps N`` (working precision in decimal digits)."""
+    """Add ``--dps N`` (working precision in decimal digits).
+
+    Examples
+    --------
+    >>> p = ArgumentParser()
+    >>> add_dps(p, default=30)
+    >>> p.parse_args([]).dps
+    30
+    """
     p.add_argument("--dps", type=int, default=default, help=f"decimal digits (default {default})")
 
 
 def emit_json(obj: Any) -> None:
-    """Print ``obj`` as JSON on stdout (numbers with more than float64 precision as strings)."""
+    """Print ``obj`` as JSON on stdout (numbers with more than float64 precision as strings).
+
+    Examples
+    --------
+    >>> emit_json({"rate": "0.5"})
+    {
+      "rate": "0.5"
+    }
+    """
     sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
 
 
-def progress_bar(total: int, enabled: bool, desc: str = ""):
-    """A tqdm bar on stderr when it is a terminal and ``enabled``; else None."""
+def progress_bar(total: int, enabled: bool, desc: str = "") -> Any:
+    """A tqdm bar on stderr when it is a terminal and ``enabled``; else None.
+
+    Examples
+    --------
+    >>> progress_bar(10, enabled=False) is None
+    True
+    """
     if not enabled or not sys.stderr.isatty():
         return None
     from tqdm import tqdm

@@ -10,7 +10,15 @@ from ._common import add_json, emit_json
 COMMAND = "derive"
 
 
-def add_parser(sub):
+def add_parser(sub) -> "argparse.ArgumentParser":
+    """Register ``symadam derive [CLAIM_ID] [--format] [--family F] [--proofs DIR] [--json]``.
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> build_parser().parse_args(["derive", "rates.gd"]).format
+    'latex'
+    """
     p = sub.add_parser(COMMAND, help="print the derivation of a claim")
     p.add_argument("claim_id", nargs="?", metavar="CLAIM_ID")
     p.add_argument("--format", choices=("latex", "markdown"), default="latex")
@@ -21,7 +29,17 @@ def add_parser(sub):
     return p
 
 
-def run(args) -> int:
+def run(args: "argparse.Namespace") -> int:
+    """Print one claim's derivation, a family's LaTeX document, or regenerate ``proofs/``.
+
+    Examples
+    --------
+    >>> from symadam.cli import main
+    >>> main(["derive", "rates.gd", "--format", "markdown"])  # doctest: +ELLIPSIS
+    ### Gradient descent: optimal constant tuning on quadratics
+    ...
+    0
+    """
     if args.proofs:
         paths = write_proofs(args.proofs)
         if args.json:

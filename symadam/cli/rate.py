@@ -9,6 +9,7 @@ is given; ``rate`` and ``parameters`` are strings ``sympy.sympify`` parses, in
 """
 from __future__ import annotations
 
+import argparse
 import sys
 
 from .._validate import check_dps
@@ -17,7 +18,15 @@ from ._common import add_dps, add_json, emit_json
 COMMAND = "rate"
 
 
-def add_parser(sub):
+def add_parser(sub) -> "argparse.ArgumentParser":
+    """Register ``symadam rate METHOD [--kappa] [--eps/--beta1/--beta2] [--dps] [--latex]``.
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> build_parser().parse_args(["rate", "gd", "--kappa", "3/2"]).kappa
+    '3/2'
+    """
     p = sub.add_parser(COMMAND, help="derived optimal tuning and local rate of a method")
     p.add_argument("method", metavar="METHOD", help="gd, heavy-ball, nesterov, ...")
     p.add_argument("--kappa", default=None, help="condition number L/mu >= 1 to evaluate at")
@@ -60,7 +69,19 @@ def _parse_kappa(text: str):
     return v
 
 
-def run(args) -> int:
+def run(args: "argparse.Namespace") -> int:
+    """Print the derived tuning and rate of ``args.method`` (text, LaTeX or JSON); exit 0.
+
+    Examples
+    --------
+    >>> from symadam.cli import main
+    >>> main(["rate", "gd", "--kappa", "3", "--dps", "20"])
+    Gradient descent (gd)
+      rate        = (kappa - 1)/(kappa + 1)
+      h           = 2/(L + mu)
+      rate at kappa = 3: 0.50000000000000000000
+    0
+    """
     from ..symbolic.methods import get_method
     from ..symbolic.rate_engine import tune
 

@@ -1,6 +1,7 @@
 """``symadam verify``: derive and independently check claims; the main job."""
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -13,7 +14,15 @@ from ._common import add_dps, add_json, emit_json, progress_bar
 COMMAND = "verify"
 
 
-def add_parser(sub):
+def add_parser(sub) -> "argparse.ArgumentParser":
+    """Register ``symadam verify PREFIX... [--dps] [--seed] [--workers|--scheduler] [--report]``.
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> build_parser().parse_args(["verify", "rates.gd", "--seed", "3"]).seed
+    3
+    """
     p = sub.add_parser(COMMAND, help="verify claims (all, or those matching PREFIX)")
     p.add_argument("prefixes", nargs="*", metavar="PREFIX", help="claim id or id prefix")
     add_dps(p)
@@ -25,8 +34,17 @@ def add_parser(sub):
     return p
 
 
-def run(args) -> int:
+def run(args: "argparse.Namespace") -> int:
+    """Verify the selected claims; exit status 0 if all verified, 1 otherwise.
+
+    Examples
+    --------
+    >>> from symadam.cli import main
+    >>> main(["verify", "rates.gd", "--seed", "-1"])   # bad input: exit 2, nothing run
+    2
+    """
     check_dps(args.dps)
+    check_int("seed", args.seed, minimum=0)
     if args.workers is not None:
         check_int("workers", args.workers)
     ids = select(args.prefixes)

@@ -30,6 +30,11 @@ class Step:
         The formula displayed below the sentence.
     lhs : str or None
         LaTeX for a left-hand side; the display then reads ``lhs = expr``.
+
+    Examples
+    --------
+    >>> Step("The step size.", sympy.Rational(1, 2), "h").lhs
+    'h'
     """
 
     text: str
@@ -80,7 +85,15 @@ class Derivation:
     results: dict[str, Any] = field(default_factory=dict)
 
     def add(self, text: str, expr: Any = None, lhs: str | None = None) -> None:
-        """Append a step (see :class:`Step`)."""
+        """Append a step (see :class:`Step`).
+
+        Examples
+        --------
+        >>> d = Derivation("T")
+        >>> d.add("The step is", sympy.Integer(2) / 3, lhs="h")
+        >>> d.steps[-1].expr
+        2/3
+        """
         self.steps.append(Step(text, expr, lhs))
 
     def extend(self, other: "Derivation", prefix: str = "") -> None:
