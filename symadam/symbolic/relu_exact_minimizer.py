@@ -177,12 +177,13 @@ def _solve_cell(fam, cell, target, density):
             continue
         bn = rhs.subs(ts)
         D = sub[lin[0]][1].subs(ts)
-        lv = {s: _clean(sub[s][0].subs(ts) / D) for s in lin}
-        if any(_zero_check(lv[uj]) == 0 for uj in u):
+        raw = {s: sub[s][0].subs(ts) / D for s in lin}
+        if any(_zero_check(raw[uj]) == 0 for uj in u):
             continue
         R0 = R.subs({s: 0 for s in lin}).subs(ts)         # ||f||^2 term
         # at a stationary point R = R(0) - (1/2) * rhs . lin  (quadratic in lin)
-        risk = _clean(R0 - sum(bi * lv[s] for bi, s in zip(bn, lin)) / 2)
+        risk = _clean(R0 - sum(bi * raw[s] for bi, s in zip(bn, lin)) / 2)
+        lv = {s: _clean(v) for s, v in raw.items()}
         nn = KinkNetwork(lv[c], lv[sl] if free else sympy.Integer(0),
                          tuple(lv[uj] for uj in u), tuple(sides), tuple(vals))
         out.append(Candidate(fam, tuple(cell), nn, risk))
@@ -221,8 +222,43 @@ def _numerator_linear(g, sub, lin):
 def _clean(e):
     e = sympy.sympify(e)
     if e.has(sympy.CRootOf):
-        return e
+        return _algebraic_canonical(e)
     return sympy.expand(sympy.radsimp(sympy.cancel(e)))
+
+
+def _algebraic_canonical(e):
+    """An expression in one ``CRootOf`` r as ``CRootOf(minimal polynomial, i)``.
+
+    ``e = P(r)/Q(r)`` with ``m(r) = 0``; the resultant ``res_y(m(y), z Q(y) - P(y))``
+    vanishes at ``z = e``; the irreducible factor and the root index are
+    picked by isolating intervals (60-digit evaluation).  Expressions in
+    several distinct roots are returned unchanged.
+    """
+    roots = list(e.atoms(sympy.CRootOf))
+    if len(roots) != 1:
+        return e
+    r = roots[0]
+    y, zz = sympy.symbols("_y _z")
+    P, Q = sympy.fraction(sympy.cancel(sympy.together(e.subs(r, y))))
+    m = r.poly.as_expr().subs(r.poly.gen, y)
+    res = sympy.resultant(m, zz * Q - P, y)
+    val = sympy.N(e, 60)
+    best = None
+    for fac, _mult in sympy.factor_list(res, zz)[1]:
+        F = sympy.Poly(fac, zz)
+        if F.degree() < 1:
+            continue
+        if F.degree() == 1:
+            cand = [sympy.solve(fac, zz)[0]]
+        else:
+            cand = F.real_roots()
+        for c in cand:
+            if abs(sympy.N(c, 60) - val) < sympy.Float(10) ** -45:
+                best = c
+                break
+        if best is not None:
+            break
+    return best if best is not None else e
 
 
 def _drop_degenerate(num, t, a, b):
@@ -532,6 +568,13 @@ def _solve_cached(f, width, density, skip):
     return ExactSolution(best.network, best.risk, cands, width, skip, f, density, ncells)
 
 
+def _show(e):
+    """Display form: exact unless it involves several distinct ``CRootOf`` (then 30 digits)."""
+    if len(sympy.sympify(e).atoms(sympy.CRootOf)) > 1:
+        return sympy.N(e, 30)
+    return e
+
+
 def solve_exact(target: str, width: int, domain: Sequence = (0, 1),
                 skip: bool = False) -> Derivation:
     """The exact minimizer as a :class:`Derivation` (for claims and proofs).
@@ -551,9 +594,9 @@ def solve_exact(target: str, width: int, domain: Sequence = (0, 1),
           "eliminated exactly and $g_j = \\partial_{t_j} R / u_j = 0$ is solved exactly.")
     for cd in sol.candidates[:6]:
         d.add(f"Feasible stationary point, family {cd.family}, kinks "
-              f"${sympy.latex(list(cd.network.t))}$, risk", cd.risk, "R")
+              f"${sympy.latex([_show(v) for v in cd.network.t])}$, risk", _show(cd.risk), "R")
     d.add("The global minimizer (least risk among all feasible stationary points)",
-          sol.network.expr(), "N^*(x)")
-    d.results["minimum"] = sol.risk
-    d.results["kinks"] = sympy.Tuple(*sol.network.t)
+          _show(sol.network.expr()), "N^*(x)")
+    d.results["minimum"] = _show(sol.risk)
+    d.results["kinks"] = sympy.Tuple(*[_show(v) for v in sol.network.t])
     return d
