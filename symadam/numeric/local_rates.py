@@ -5,7 +5,8 @@ predicted local rates are ``(kappa-1)/(kappa+1)`` (GD, step ``2/(L+mu)``) and
 ``(sqrt kappa - 1)/(sqrt kappa + 1)`` (heavy ball, Polyak's tuning).  The
 measured rate is fitted to the distances ``e_k = |theta_k - theta*|`` by least
 squares on ``log e_k = a + p log(k) + k log(rho)`` over the iterations with
-``1e-8 < e_k / e_0 < 1e-2`` (above the round-off floor) (the ``log k`` term absorbs
+``1e-8 < e_k / e_0 < 1e-2`` and ``e_k > 100 min(tail of e)`` (clear of the round-off
+floor) (the ``log k`` term absorbs
 the polynomial factor
 ``k rho^k`` of the double roots at Polyak's tuning; it is ~0 for GD).
 """
@@ -43,7 +44,8 @@ def fit_rate(errors) -> float:
     """
     e = np.asarray(errors, dtype=float)
     rel = e / e[0]
-    k = np.flatnonzero((rel < 1e-2) & (rel > 1e-8))
+    floor = 100.0 * np.min(e[-max(10, e.size // 10):])        # stay clear of round-off
+    k = np.flatnonzero((rel < 1e-2) & (rel > 1e-8) & (e > floor))
     if k.size < 5:
         raise ValueError("not enough iterations in the asymptotic window to fit a rate")
     A = np.column_stack([np.ones(k.size), np.log(k + 1.0), k])
@@ -137,7 +139,7 @@ def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Genera
     float.  ``tunings`` maps method -> callable ``(L, mu) -> dict`` of tuned
     parameters (default: Polyak's heavy-ball tuning; ``"adam"`` needs
     ``gamma, beta1``, ``"rmsprop"`` needs ``gamma``; both use ``eps``,
-    ``beta2``, and start at ``delta * 1e-1`` so that ``sqrt(v) << eps``: the
+    ``beta2``; at ``delta = 1e-4`` already ``sqrt(v) << eps = 0.1``: the
     linear regime of the rate engine's Adam analysis).  Iteration counts are chosen
     from the predicted rates so that the
     error falls by ~1e-8.
@@ -176,7 +178,7 @@ def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Genera
     for meth in ("adam", "rmsprop"):
         if meth in predicted:
             tp = tunings[meth](L, mu)
-            ta = ts + 0.1 * (t0 - ts)
+            ta = t0
             measured[meth] = fit_rate(run_adaptive(ta, ts, x, y, activation, meth,
                                                    tp["gamma"], tp.get("beta1", 0.0), beta2,
                                                    eps, iters[meth]))
