@@ -17,7 +17,13 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> ArgumentParser:
-    """The top-level parser with every sub-command found in this package."""
+    """The top-level parser with every sub-command found in this package.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["rate", "gd"]).method
+    'gd'
+    """
     parser = ArgumentParser(prog="symadam", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     sub.required = True

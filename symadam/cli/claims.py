@@ -9,7 +9,7 @@ from ._common import add_json, emit_json
 COMMAND = "claims"
 
 
-def add_parser(sub) -> "argparse.ArgumentParser":
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     """Register ``symadam claims [--json]``.
 
     Examples

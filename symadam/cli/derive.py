@@ -1,6 +1,7 @@
 """``symadam derive``: print a claim's derivation (LaTeX or Markdown), or regenerate proofs/."""
 from __future__ import annotations
 
+import argparse
 import sys
 
 from ..claims import load_all
@@ -10,7 +11,7 @@ from ._common import add_json, emit_json
 COMMAND = "derive"
 
 
-def add_parser(sub) -> "argparse.ArgumentParser":
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     """Register ``symadam derive [CLAIM_ID] [--format] [--family F] [--proofs DIR] [--json]``.
 
     Examples

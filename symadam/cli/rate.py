@@ -18,7 +18,7 @@ from ._common import add_dps, add_json, emit_json
 COMMAND = "rate"
 
 
-def add_parser(sub) -> "argparse.ArgumentParser":
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     """Register ``symadam rate METHOD [--kappa] [--eps/--beta1/--beta2] [--dps] [--latex]``.
 
     Examples

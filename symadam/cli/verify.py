@@ -14,7 +14,7 @@ from ._common import add_dps, add_json, emit_json, progress_bar
 COMMAND = "verify"
 
 
-def add_parser(sub) -> "argparse.ArgumentParser":
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     """Register ``symadam verify PREFIX... [--dps] [--seed] [--workers|--scheduler] [--report]``.
 
     Examples

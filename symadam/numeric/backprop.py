@@ -21,9 +21,13 @@ The optional ``d1`` argument replaces the activation derivative, e.g. with
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # annotations only (networks.py imports this module)
+    from .networks import Network
 
 __all__ = ["backprop_gradient", "relu_d1_at_zero"]
 
@@ -49,7 +53,8 @@ def relu_d1_at_zero(value: float) -> Callable[[np.ndarray], np.ndarray]:
     return d1
 
 
-def backprop_gradient(net, theta, x, y, d1: Callable | None = None) -> np.ndarray:
+def backprop_gradient(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike,
+                      d1: Callable | None = None) -> np.ndarray:
     """Gradient of the empirical risk by backpropagation, batched.
 
     Parameters

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import Activation, get_activation
 
@@ -70,12 +71,29 @@ class Network:
 
     @property
     def depth(self) -> int:
-        """Number of hidden layers."""
+        """Number of hidden layers.
+
+        Examples
+        --------
+        >>> Network((2, 4, 3, 1)).depth
+        2
+        """
         return len(self.widths) - 2
 
     # -- input handling -------------------------------------------------------------------
-    def check_theta(self, theta) -> tuple[np.ndarray, bool]:
-        """Return ``theta`` as a float64 batch ``(B, P)`` and whether it was batched."""
+    def check_theta(self, theta: ArrayLike) -> tuple[np.ndarray, bool]:
+        """Return ``theta`` as a float64 batch ``(B, P)`` and whether it was batched.
+
+        Examples
+        --------
+        >>> t, batched = Network((1, 1, 1)).check_theta([1, 0, 1, 0])
+        >>> t.shape, batched
+        ((1, 4), False)
+        >>> Network((1, 1, 1)).check_theta([1, 0, 1])
+        Traceback (most recent call last):
+        ...
+        ValueError: theta must have shape (4,) or (B, 4), got (3,)
+        """
         t = _real_array("theta", theta)
         batched = t.ndim == 2
         if t.ndim not in (1, 2) or t.shape[-1] != self.num_params:
@@ -85,8 +103,18 @@ class Network:
             raise ValueError("theta must be finite (found nan or inf)")
         return (t if batched else t[None, :]), batched
 
-    def check_x(self, x) -> np.ndarray:
-        """Return ``x`` as float64 ``(n, d)`` (a 1-D array is read as n points when d = 1)."""
+    def check_x(self, x: ArrayLike) -> np.ndarray:
+        """Return ``x`` as float64 ``(n, d)`` (a 1-D array is read as n points when d = 1).
+
+        Examples
+        --------
+        >>> Network((1, 1, 1)).check_x([0.0, 1.0, 2.0]).shape
+        (3, 1)
+        >>> Network((1, 1, 1)).check_x([])
+        Traceback (most recent call last):
+        ...
+        ValueError: x must have shape (n, 1) with n >= 1, got (0,)
+        """
         a = _real_array("x", x)
         if a.ndim == 1 and self.widths[0] == 1:
             a = a[:, None]
@@ -97,8 +125,14 @@ class Network:
             raise ValueError("x must be finite (found nan or inf)")
         return a
 
-    def check_y(self, y, n: int) -> np.ndarray:
-        """Return ``y`` as float64 ``(n,)``."""
+    def check_y(self, y: ArrayLike, n: int) -> np.ndarray:
+        """Return ``y`` as float64 ``(n,)``.
+
+        Examples
+        --------
+        >>> Network((1, 1, 1)).check_y([1, 2], 2)
+        array([1., 2.])
+        """
         a = _real_array("y", y)
         if a.shape != (n,):
             raise ValueError(f"y must have shape ({n},), got {a.shape}")
@@ -107,7 +141,7 @@ class Network:
         return a
 
     # -- parameters -----------------------------------------------------------------------
-    def unpack(self, theta) -> list[tuple[np.ndarray, np.ndarray]]:
+    def unpack(self, theta: ArrayLike) -> list[tuple[np.ndarray, np.ndarray]]:
         """Split a batch ``(B, P)`` into ``[(W (B, out, in), b (B, out)), ...]`` (views).
 
         Examples
@@ -131,7 +165,14 @@ class Network:
         return out
 
     def pack(self, layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        """Inverse of :meth:`unpack` for a batch: ``(B, P)``."""
+        """Inverse of :meth:`unpack` for a batch: ``(B, P)``.
+
+        Examples
+        --------
+        >>> net = Network((1, 2, 1))
+        >>> net.pack(net.unpack(np.arange(7.0)))
+        array([[0., 1., 2., 3., 4., 5., 6.]])
+        """
         parts = []
         for W, b in layers:
             W = np.asarray(W, dtype=np.float64)
@@ -142,11 +183,17 @@ class Network:
         return np.concatenate(parts, axis=1)
 
     # -- forward --------------------------------------------------------------------------
-    def forward(self, theta, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def forward(self, theta: ArrayLike, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Pre-activations ``z_l`` and activations ``a_l`` of every layer.
 
         Shapes ``(B, n, width_l)``; ``a_0 = x``; the last ``z`` is the output
         (no activation), and the last ``a`` equals it.
+
+        Examples
+        --------
+        >>> zs, acts = Network((1, 1, 1)).forward([1.0, -1.0, 2.0, 0.0], [[0.0], [3.0]])
+        >>> zs[0][0, :, 0], acts[1][0, :, 0], zs[1][0, :, 0]      # z = x - 1, relu, 2 relu
+        (array([-1.,  2.]), array([0., 2.]), array([0., 4.]))
         """
         t, _ = self.check_theta(theta)
         xx = self.check_x(x)
@@ -160,15 +207,28 @@ class Network:
             acts.append(a)
         return zs, acts
 
-    def realization(self, theta, x) -> np.ndarray:
-        """The network function at the points ``x``: ``(n,)``, or ``(B, n)`` for a batch."""
+    def realization(self, theta: ArrayLike, x: ArrayLike) -> np.ndarray:
+        """The network function at the points ``x``: ``(n,)``, or ``(B, n)`` for a batch.
+
+        Examples
+        --------
+        >>> Network((1, 1, 1)).realization([[1.0, 0, 1, 0], [2.0, 0, 1, 1]], [[1.0]])
+        array([[1.],
+               [3.]])
+        """
         _, batched = self.check_theta(theta)
         zs, _ = self.forward(theta, x)
         out = zs[-1][..., 0]
         return out if batched else out[0]
 
-    def risk(self, theta, x, y) -> np.ndarray | float:
-        """Empirical mean squared error ``mean_i (N(x_i) - y_i)^2``."""
+    def risk(self, theta: ArrayLike, x: ArrayLike, y: ArrayLike) -> np.ndarray | float:
+        """Empirical mean squared error ``mean_i (N(x_i) - y_i)^2``.
+
+        Examples
+        --------
+        >>> Network((1, 1, 1)).risk([1.0, 0, 1, 0], [[1.0], [2.0]], [0.0, 0.0])  # (1 + 4)/2
+        2.5
+        """
         _, batched = self.check_theta(theta)
         xx = self.check_x(x)
         yy = self.check_y(y, xx.shape[0])
@@ -176,7 +236,7 @@ class Network:
                     axis=-1)
         return r if batched else float(r[0])
 
-    def generalized_gradient(self, theta, x, y) -> np.ndarray:
+    def generalized_gradient(self, theta: ArrayLike, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         """The generalized gradient ``G(theta)`` of :meth:`risk` (arXiv 2501.15646).
 
         Backpropagation with the convention ``relu'(0) = 0`` (what
@@ -195,7 +255,8 @@ class Network:
 
         return backprop_gradient(self, theta, x, y)
 
-    def population_risk(self, theta, target, density=(0.0, 1.0)) -> np.ndarray | float:
+    def population_risk(self, theta: ArrayLike, target: ArrayLike | object,
+                        density: tuple | object = (0.0, 1.0)) -> np.ndarray | float:
         """``int (N(x) - f(x))^2 p(x) dx`` for 1-D inputs (exact for ReLU).
 
         ``target`` is a polynomial (coefficients, ascending powers) or a
@@ -214,7 +275,7 @@ class Network:
 
         return population_risk(self, theta, target, density)
 
-    def hessian(self, theta, x, y) -> np.ndarray:
+    def hessian(self, theta: ArrayLike, x: ArrayLike, y: ArrayLike) -> np.ndarray:
         """Exact Hessian of :meth:`risk` (shallow networks, analytic activations).
 
         Analytic second derivatives, batched (:mod:`symadam.numeric.hessian`):

@@ -19,9 +19,14 @@ The exact symbolic counterpart (sympy, shallow networks) is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 from numpy.polynomial import Polynomial
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # annotations only (networks.py imports this module)
+    from .networks import Network
 
 __all__ = ["PiecewisePolynomial", "population_risk", "relu_breakpoints"]
 
@@ -81,8 +86,14 @@ class PiecewisePolynomial:
             raise ValueError(f"density interval must satisfy a < b (finite), got ({a!r}, {b!r})")
         return cls([a, b], [[1.0 / (b - a)]])
 
-    def piece_index(self, x) -> np.ndarray:
-        """Index of the piece containing each ``x`` (right-continuous, clipped)."""
+    def piece_index(self, x: ArrayLike) -> np.ndarray:
+        """Index of the piece containing each ``x`` (right-continuous, clipped).
+
+        Examples
+        --------
+        >>> PiecewisePolynomial([0, 1, 2], [[0, 1], [2, -1]]).piece_index([-1, 0.5, 1, 3])
+        array([0, 0, 1, 1])
+        """
         i = np.searchsorted(self.breaks, np.asarray(x, dtype=np.float64), side="right") - 1
         return np.clip(i, 0, len(self.coeffs) - 1)
 
@@ -96,7 +107,13 @@ class PiecewisePolynomial:
         return out
 
     def integral(self) -> float:
-        """``int_{x_0}^{x_k}`` of the function (closed form)."""
+        """``int_{x_0}^{x_k}`` of the function (closed form).
+
+        Examples
+        --------
+        >>> PiecewisePolynomial([0, 1, 3], [[0, 0, 3], [1]]).integral()   # 1 + 2
+        3.0
+        """
         tot = 0.0
         for (u, v), c in zip(zip(self.breaks[:-1], self.breaks[1:]), self.coeffs):
             q = Polynomial(c)(Polynomial([u, 1.0])).integ()
@@ -139,7 +156,8 @@ def _as_target(target, a: float, b: float) -> PiecewisePolynomial:
     return PiecewisePolynomial([a, b], [c])
 
 
-def relu_breakpoints(net, theta, a: float, b: float, extra=()) -> np.ndarray:
+def relu_breakpoints(net: Network, theta: ArrayLike, a: float, b: float,
+                     extra: Sequence[float] = ()) -> np.ndarray:
     """Sorted points of ``[a, b]`` between which a 1-D ReLU network is affine.
 
     Contains ``a``, ``b``, ``extra`` (clipped to ``[a, b]``) and every zero
@@ -171,7 +189,8 @@ def relu_breakpoints(net, theta, a: float, b: float, extra=()) -> np.ndarray:
     return pts
 
 
-def population_risk(net, theta, target, density=(0.0, 1.0)) -> np.ndarray | float:
+def population_risk(net: Network, theta: ArrayLike, target: Any,
+                    density: Any = (0.0, 1.0)) -> np.ndarray | float:
     """Population risk ``int_a^b (N_theta(x) - f(x))^2 p(x) dx`` of a 1-D-input network.
 
     Parameters

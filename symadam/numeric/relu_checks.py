@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import Activation
 from .networks import Network
@@ -50,6 +51,13 @@ class KinkProblem:
 
     ``kinks`` lists ``(layer, neuron, point)`` with ``z == 0.0`` exactly
     (``layer`` counts hidden layers from 0).
+
+    Examples
+    --------
+    >>> p = KinkProblem(Network((1, 1, 1)), np.array([1.0, 0, 1, 0]), np.zeros((1, 1)),
+    ...                 np.ones(1), [(0, 0, 0)])
+    >>> p.kinks == kink_set(p.net, p.theta, p.x)
+    True
     """
 
     net: Network
@@ -63,7 +71,7 @@ def _rng(seed) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def kink_set(net: Network, theta, x) -> list[tuple[int, int, int]]:
+def kink_set(net: Network, theta: ArrayLike, x: ArrayLike) -> list[tuple[int, int, int]]:
     """All ``(layer, neuron, point)`` whose hidden pre-activation is exactly 0.
 
     Examples
@@ -79,7 +87,7 @@ def kink_set(net: Network, theta, x) -> list[tuple[int, int, int]]:
     return sorted(out)
 
 
-def sample_problem(seed, depth: int, kinks: str = "random") -> KinkProblem:
+def sample_problem(seed: "int | np.random.SeedSequence", depth: int, kinks: str = "random") -> KinkProblem:
     """Sample a ReLU problem on a dyadic grid.
 
     Parameters
@@ -158,7 +166,7 @@ def _draw(rng, depth, kinks) -> KinkProblem:
     return KinkProblem(net, theta, x, y, kink_set(net, theta, x))
 
 
-def loss_roundoff_bound(net: Network, theta, x, y) -> float:
+def loss_roundoff_bound(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike) -> float:
     """A rigorous bound on ``|fl(L(theta)) - L(theta)|`` for the float64 risk.
 
     Standard dot-product bounds ``gamma_{m+1} (|W| |a| + |b|)`` per layer
@@ -188,7 +196,8 @@ def loss_roundoff_bound(net: Network, theta, x, y) -> float:
     return float((np.sum(e_sq) + _gamma(n + 1) * np.sum(r * r)) / n * (1 + 4 * U))
 
 
-def coordinate_derivatives(net: Network, theta, x, y, h: float = 2.0 ** -20) -> dict:
+def coordinate_derivatives(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike,
+                           h: float = 2.0 ** -20) -> dict:
     """Central and one-sided derivatives of the risk along every coordinate.
 
     Returns a dict of arrays ``(P,)``: ``central``, ``plus``, ``minus`` (the
@@ -242,7 +251,7 @@ def coordinate_derivatives(net: Network, theta, x, y, h: float = 2.0 ** -20) -> 
     }
 
 
-def approach_sequence(net: Network, theta, x, deltas,
+def approach_sequence(net: Network, theta: ArrayLike, x: ArrayLike, deltas: ArrayLike,
                       kappa: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Differentiable points ``theta_n -> theta`` that switch every kink off.
 

@@ -43,10 +43,16 @@ from __future__ import annotations
 
 import math
 
+from typing import TYPE_CHECKING, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import expit
 
 from .activations import Activation
+
+if TYPE_CHECKING:  # annotations only
+    from .networks import Network
 
 __all__ = ["FAMILIES", "smooth_relu", "complex_step_gradient", "approximation_gradient",
            "convergence_study"]
@@ -150,7 +156,8 @@ def smooth_relu(family: str, r: float) -> Activation:
     raise ValueError(f"family must be one of {', '.join(FAMILIES)}; got {family!r}")
 
 
-def complex_step_gradient(net, theta, x, y, activation: Activation | None = None,
+def complex_step_gradient(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike,
+                          activation: Activation | None = None,
                           h: float = 1e-40) -> np.ndarray:
     """Gradient of the empirical risk by the complex step, for one ``theta``.
 
@@ -195,7 +202,8 @@ def complex_step_gradient(net, theta, x, y, activation: Activation | None = None
     return L.imag / h
 
 
-def approximation_gradient(net, theta, x, y, family: str, r: float,
+def approximation_gradient(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike,
+                           family: str, r: float,
                            method: str = "complex_step") -> np.ndarray:
     """``grad L_r(theta)``: the risk gradient of ``net`` with ReLU replaced by ``R_r``.
 
@@ -226,7 +234,8 @@ def approximation_gradient(net, theta, x, y, family: str, r: float,
     raise ValueError(f"method must be 'complex_step' or 'backprop', got {method!r}")
 
 
-def convergence_study(net, theta, x, y, family: str, rs, reference=None) -> dict:
+def convergence_study(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike, family: str,
+                      rs: Sequence[float], reference: ArrayLike | None = None) -> dict:
     """Errors ``|grad L_r(theta) - ref|_inf`` for each ``r`` and the log-log slope.
 
     ``reference`` defaults to ``G(theta)``.  ``slope`` is the least-squares

@@ -8,6 +8,8 @@ between the two tied arguments (derivative 1/2).  torch is imported lazily.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import torch_or_none
@@ -27,7 +29,7 @@ def _act(torch, primitive):
     raise ValueError(f"primitive must be one of {', '.join(PRIMITIVES)}; got {primitive!r}")
 
 
-def torch_gradient(net, theta, x, y, primitive: str = "relu") -> np.ndarray:
+def torch_gradient(net: Any, theta: Any, x: Any, y: Any, primitive: str = "relu") -> np.ndarray:
     """Risk gradient of a ReLU ``net`` by ``torch.autograd``, one vector at a time.
 
     Parameters

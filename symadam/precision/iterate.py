@@ -43,6 +43,13 @@ class MpMethod:
         keyed by parameter name.
     init : callable ``theta0 -> state``
         The starting state for a starting point ``theta0``.
+
+    Examples
+    --------
+    >>> m = MpMethod("half-gd", 1, lambda s, grad, p: (s[0] - p["h"] * grad(s[0]) / 2,),
+    ...              lambda x: (x,))
+    >>> m.step(m.init(mpmath.mpf(1)), lambda x: 2 * x, {"h": mpmath.mpf(1)})
+    (mpf('0.0'),)
     """
 
     name: str

@@ -7,7 +7,7 @@ exactly (every float is a dyadic rational) and the forward pass runs at
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import mpmath
 
@@ -25,7 +25,8 @@ def _affine(shapes, theta):
     return out
 
 
-def mp_relu_risk(widths: Sequence[int], theta, x, y, dps: int = 50) -> mpmath.mpf:
+def mp_relu_risk(widths: Sequence[int], theta: Sequence[Any], x: Sequence[Any],
+                 y: Sequence[Any], dps: int = 50) -> mpmath.mpf:
     """``(1/n) sum_i (N_theta(x_i) - y_i)^2`` for a ReLU network at ``dps`` digits.
 
     ``theta`` uses the flat layout of :class:`symadam.Network`; entries may be
@@ -51,7 +52,9 @@ def mp_relu_risk(widths: Sequence[int], theta, x, y, dps: int = 50) -> mpmath.mp
         return +(tot / len(y))
 
 
-def mp_frechet_quotient(widths, theta, g, u, t, x, y, dps: int = 50) -> mpmath.mpf:
+def mp_frechet_quotient(widths: Sequence[int], theta: Sequence[Any], g: Sequence[Any],
+                        u: Sequence[Any], t: Any, x: Sequence[Any], y: Sequence[Any],
+                        dps: int = 50) -> mpmath.mpf:
     """``(L(theta + t u) - L(theta) - t <g, u>) / t`` at ``dps`` digits.
 
     Examples

@@ -38,7 +38,17 @@ _TYPES = {1: ("r+", "r-"), 2: ("c", "r+", "r-", "d+", "d-")}
 
 
 class ActiveSet(tuple):
-    """``((factor_index, type) or None at mu, (factor_index, type) or None at L)``."""
+    """``((factor_index, type) or None at mu, (factor_index, type) or None at L)``.
+
+    Types: ``r+``/``r-`` a real root ``+rho``/``-rho``, ``c`` a complex pair of
+    modulus ``rho``, ``d+``/``d-`` a double root ``+rho``/``-rho``.
+
+    Examples
+    --------
+    >>> a = ActiveSet(((0, "r+"), None))
+    >>> a[0], a.label()
+    ((0, 'r+'), 'mu: r+, L: -')
+    """
 
     def label(self) -> str:
         """A short label such as ``"mu: d+, L: r-"``.

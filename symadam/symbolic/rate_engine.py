@@ -127,6 +127,12 @@ class Tuning:
         The characteristic polynomial in ``z``, ``lambda`` and the parameters.
     derivation : Derivation
         The steps, printable as LaTeX / Markdown.
+
+    Examples
+    --------
+    >>> t = tune("heavy-ball")
+    >>> t.active_set, t.parameters_kappa["beta"]
+    ('mu: d+, L: d-', (sqrt(kappa) - 1)**2/(sqrt(kappa) + 1)**2)
     """
 
     method: str

@@ -96,7 +96,7 @@ def hermite_family_derivation() -> Derivation:
     return d
 
 
-def kink_minimum_data(s=Rational(1, 4)) -> dict:
+def kink_minimum_data(s: sympy.Expr = Rational(1, 4)) -> dict:
     """The local-minimum example: data, parameters and ``G`` (exact rationals).
 
     Network ``N(x) = v relu(w x + b) + c`` (widths ``(1, 1, 1)``, flat layout

@@ -202,12 +202,26 @@ class IterationMap:
 
     @property
     def tuned_params(self) -> tuple:
-        """The parameters the engine tunes (``Parameter.tuned``)."""
+        """The parameters the engine tunes (``Parameter.tuned``).
+
+        Examples
+        --------
+        >>> from symadam.symbolic.methods import get_method
+        >>> [p.symbol.name for p in get_method("heavy-ball").tuned_params]
+        ['h', 'beta']
+        """
         return tuple(p for p in self.params if p.tuned)
 
     @property
     def param_symbols(self) -> tuple:
-        """All parameter symbols, in display order."""
+        """All parameter symbols, in display order.
+
+        Examples
+        --------
+        >>> from symadam.symbolic.methods import get_method
+        >>> get_method("nesterov").param_symbols
+        (h, beta)
+        """
         return tuple(p.symbol for p in self.params)
 
     def parameter(self, name: str) -> Parameter:
