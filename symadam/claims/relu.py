@@ -45,6 +45,17 @@ def _fd(p):
     return cd, e
 
 
+def _fd_problems(ctx, kinks, **kw):
+    """``(problem, G, coordinate differences)`` for each sampled problem."""
+    for p in _problems(ctx, kinks, **kw):
+        yield p, p.net.generalized_gradient(p.theta, p.x, p.y), _fd(p)[0]
+
+
+def _rel_err(a, ref) -> float:
+    """``max |a - ref| / max(1, max |ref|)``."""
+    return float(np.max(np.abs(a - ref)) / max(1.0, np.max(np.abs(ref))))
+
+
 @claim("relu.fd_generic", paper=PAPER,
        statement=r"At parameters where no hidden pre-activation vanishes at a data point, the "
                  r"generalized gradient $G(\theta)$ equals $\nabla L(\theta)$ (central finite "
@@ -52,15 +63,13 @@ def _fd(p):
        derive=generalized_gradient_derivation)
 def _fd_generic(ctx):
     worst_fd = worst_cs = 0.0
-    for p in _problems(ctx, "none"):
-        G = p.net.generalized_gradient(p.theta, p.x, p.y)
-        cd, _ = _fd(p)
+    for p, G, cd in _fd_problems(ctx, "none"):
         if not np.all(cd["const_both"]):
             return ctx.evidence(False, "finite differences", "activation pattern changed inside "
                                 f"the stencil for widths {p.net.widths}")
         worst_fd = max(worst_fd, float(np.max(np.abs(cd["central"] - G) / cd["tol_central"])))
         cs = complex_step_gradient(p.net, p.theta, p.x, p.y, RELU_COMPLEX)
-        worst_cs = max(worst_cs, float(np.max(np.abs(cs - G)) / max(1.0, np.max(np.abs(G)))))
+        worst_cs = max(worst_cs, _rel_err(cs, G))
     ok = worst_fd <= 1.0 and worst_cs <= 1e-12
     return ctx.evidence(ok, "12 sampled networks (depth 1-3) at generic theta: central "
                         "differences along coordinates (exact for the piecewise quadratic risk "
@@ -79,9 +88,7 @@ def _fd_generic(ctx):
 def _one_sided(ctx):
     side_err, c1_err, n_nondiff, n_coords, n_neither, bad_nondiff = 0.0, 0.0, 0, 0, 0, 0
     where = []
-    for p in _problems(ctx, "random"):
-        G = p.net.generalized_gradient(p.theta, p.x, p.y)
-        cd, _ = _fd(p)
+    for p, G, cd in _fd_problems(ctx, "random"):
         for s in ("plus", "minus"):
             m = cd["kinks_le0_" + s] & cd["const_" + s]
             if np.any(m):
@@ -93,9 +100,7 @@ def _one_sided(ctx):
         n_coords += p.net.num_params
         where.append({"widths": list(p.net.widths), "kinks": len(p.kinks),
                       "nondifferentiable_coordinates": [int(k) for k in np.nonzero(nondiff)[0]]})
-    for p in _problems(ctx, "shielded", depths=(2, 3)):
-        G = p.net.generalized_gradient(p.theta, p.x, p.y)
-        cd, _ = _fd(p)
+    for p, G, cd in _fd_problems(ctx, "shielded", depths=(2, 3)):
         c1_err = max(c1_err, float(np.max(np.abs(cd["central"] - G) / cd["tol_central"])),
                      float(np.max(np.abs(cd["plus"] - G) / cd["tol_side"])),
                      float(np.max(np.abs(cd["minus"] - G) / cd["tol_side"])))
@@ -133,7 +138,7 @@ def _frechet(ctx):
         gn = net.generalized_gradient(thn, x, y)
         for t, g in zip(thn[-3:], gn[-3:]):      # g_n is the true gradient at theta_n
             cs = complex_step_gradient(net, t, x, y, RELU_COMPLEX)
-            cs_err = max(cs_err, float(np.max(np.abs(cs - g)) / max(1.0, np.max(np.abs(g)))))
+            cs_err = max(cs_err, _rel_err(cs, g))
         err = np.max(np.abs(gn - G), axis=1)
         lerr = np.abs(net.risk(thn, x, y) - L)
         pos = err > 0
@@ -180,7 +185,7 @@ def _approximation(ctx):
         zpos = min((float(np.min(z[z > 0])) for z in zs[:-1] if np.any(z > 0)), default=1.0)
         for r in (4.0 / zpos, 64.0 / zpos):
             g = approximation_gradient(p.net, p.theta, p.x, p.y, "hermite", r)
-            herm_err = max(herm_err, float(np.max(np.abs(g - G)) / max(1.0, np.max(np.abs(G)))))
+            herm_err = max(herm_err, _rel_err(g, G))
         g = approximation_gradient(p.net, p.theta, p.x, p.y, "hermite", max(1.0, 0.5 / zpos))
         before_differs += int(np.max(np.abs(g - G)) > 1e-8)
     rs = [10.0 ** k for k in range(3, 8)]
