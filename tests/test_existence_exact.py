@@ -126,3 +126,16 @@ def test_bad_width():
     for w in (0, 4, 1.5, True):
         with pytest.raises(ValueError, match="width"):
             exact_minimizer("x**2", w)
+
+
+@pytest.mark.parametrize("target,domain", [("x**2 - x", (-1, 2)),
+                                           ("Max(0, x - 1/2) + x**2/4", (0, 1)),
+                                           ("x**3", (-1, 1))])
+def test_other_domains_and_targets(target, domain):
+    """Cases in no claim: other domains, a kinked non-realizable target, an odd cubic."""
+    sol = exact_minimizer(target, 1, domain)
+    exact = float(sympy.N(sol.risk, 30))
+    fn = sympy.lambdify(X, sol.target.as_piecewise(), "numpy")
+    br = tuple(float(b) for b in sol.target.interior_breaks)
+    res = relu_restarts(1, fn, 25, 11, domain=tuple(map(float, domain)), breaks=br)
+    assert res["best"] >= exact - 1e-12 and abs(res["best"] - exact) < 1e-9
