@@ -21,7 +21,7 @@ import sympy
 
 from .avf import avf_value
 
-__all__ = ["lsq_avf", "lsq_gradient"]
+__all__ = ["lsq_avf", "lsq_gradient", "avf_componentwise"]
 
 
 def _rat(v: Any) -> sympy.Rational:
@@ -71,3 +71,24 @@ def lsq_avf(X: Sequence[Sequence[Any]], y: Sequence[Any], theta: Sequence[Any],
             f"1/{n}" for _ in atoms)
         out.append(avf_value(spec, 0, beta1, beta2, eps, 1, dps).value)
     return out
+
+
+def avf_componentwise(data: Sequence[Any], theta: Sequence[Any], beta1: Any = 0.9,
+                      beta2: Any = 0.999, eps: Any = 0, batch: int = 1, dps: int = 20) -> list:
+    """``A(theta)`` for ``F(theta) = E[1/2 |theta - X|^2]`` in ``d`` dimensions.
+
+    Adam acts componentwise and ``A_i`` depends only on the law of the
+    ``i``-th gradient coordinate ``theta_i - Xbar_i``, so ``data`` lists one
+    spec per coordinate (any dependence between coordinates of ``X`` does not
+    enter ``A``).
+
+    Examples
+    --------
+    >>> a = avf_componentwise(["rademacher", "discrete:-1,1@1/4,3/4"], [0, 0], dps=15)
+    >>> [round(float(v), 12) for v in a]
+    [0.0, -0.5]
+    """
+    if len(data) != len(theta):
+        raise ValueError(f"data and theta must have the same length, got {len(data)} and "
+                         f"{len(theta)}")
+    return [avf_value(spec, t, beta1, beta2, eps, batch, dps).value for spec, t in zip(data, theta)]
