@@ -122,7 +122,8 @@ def _exact(ctx):
             b1, b2, ee = mpmath.mpf("0.8"), mpmath.mpf("0.9"), mpmath.mpf(e)
             a = [(1 - b1) * b1**k for k in range(n)]
             b = [(1 - b2) * b2**k for k in range(n)]
-            g = {0: (mpmath.mpf("0.2"), mpmath.mpf("0.7")), 1: (mpmath.mpf("-0.8"), mpmath.mpf("0.3"))}
+            g = {0: (mpmath.mpf("0.2"), mpmath.mpf("0.7")),
+                 1: (mpmath.mpf("-0.8"), mpmath.mpf("0.3"))}
             tot = mpmath.mpf(0)
             for seq in itertools.product((0, 1), repeat=n):
                 M = mpmath.fsum(a[k] * g[s][0] for k, s in enumerate(seq))
@@ -229,7 +230,8 @@ def _bias(ctx):
     for J in (2, 4):
         g = first_order_bias("bernoulli:0.1", "0.9", "0.999", 0, J)
         z = avf_zero("bernoulli:0.1", "0.9", "0.999", 0, J, dps=dps, guess=g)
-        jrows.append({"J": J, "bias": mpmath.nstr(z.bias, dps), "J*bias": mpmath.nstr(J * z.bias, 12),
+        jrows.append({"J": J, "bias": mpmath.nstr(z.bias, dps),
+                      "J*bias": mpmath.nstr(J * z.bias, 12),
                       "ratio": mpmath.nstr(z.bias / mpmath.mpf(str(g.evalf(30))), 12)})
     return ctx.evidence(ok, "exact zeros at 20 digits on beta2 -> 1 (J = 1) and J = 1, 2, 4 "
                         "(beta2 = 0.999), against the first-order formula",
@@ -252,7 +254,8 @@ def _b2lim(ctx):
         gaps.append(gap / (1 - mpmath.mpf(b2)))
         rows.append({"beta2": b2, "A": mpmath.nstr(r.value, 20),
                      "(A - limit)/(1 - beta2)": mpmath.nstr(gaps[-1], 10)})
-    ok = abs(gaps[2] - gaps[1]) < abs(gaps[1] - gaps[0]) and abs(gaps[2] - gaps[1]) < 0.05 * abs(gaps[2])
+    ok = (abs(gaps[2] - gaps[1]) < abs(gaps[1] - gaps[0])
+          and abs(gaps[2] - gaps[1]) < 0.05 * abs(gaps[2]))
     return ctx.evidence(ok, "exact A at theta = 0.3, Bernoulli(0.1), beta2 = 1 - 10^-k",
                         f"limit {mpmath.nstr(lim, 20)}", None, rows=rows)
 

@@ -122,7 +122,8 @@ def loglog_slope(x: Any, y: Any, yerr: Any = None) -> tuple[float, float]:
 
 
 def richardson_bias(law: Any, theta_star: float, lr: float, beta1: float, beta2: float,
-                    eps: float, n_runs: int, seed: Any, horizon: float = 8.0) -> tuple[float, float]:
+                    eps: float, n_runs: int, seed: Any,
+                    horizon: float = 8.0) -> tuple[float, float]:
     """Bias of time-averaged Adam, extrapolated to ``lr -> 0``: ``2 b(lr/2) - b(lr)``.
 
     Each run starts at ``theta_star``, lasts ``horizon/lr`` steps and is

@@ -123,7 +123,7 @@ def _discrete_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 def laplace_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
-    """Closed forms of ``phi(c) = E[e^{-c G^2}]`` and ``psi(c) = E[G e^{-c G^2}]``, ``G = theta - X``.
+    """Closed forms of ``phi(c) = E[e^{-c G^2}]``, ``psi(c) = E[G e^{-c G^2}]``, ``G = theta - X``.
 
     Normal ``N(m, s^2)``: with ``mu = theta - m``,
     ``phi = (1 + 2 c s^2)^{-1/2} exp(-c mu^2/(1 + 2 c s^2))``, ``psi = mu phi/(1 + 2 c s^2)``.

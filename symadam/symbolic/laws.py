@@ -231,7 +231,8 @@ class DataLaw:
 
 def _discrete(xs: Sequence[Any], ps: Sequence[Any], spec: str) -> DataLaw:
     if len(xs) != len(ps):
-        raise ValueError(f"data spec {spec!r}: {len(xs)} support points but {len(ps)} probabilities")
+        raise ValueError(f"data spec {spec!r}: {len(xs)} support points but "
+                         f"{len(ps)} probabilities")
     if not xs:
         raise ValueError(f"data spec {spec!r} has no support points")
     xv = [_num(x, "support point")[0] for x in xs]
@@ -241,7 +242,8 @@ def _discrete(xs: Sequence[Any], ps: Sequence[Any], spec: str) -> DataLaw:
     tot = sum(pv, sympy.Integer(0))
     if any(fl):
         if abs(tot - 1) > Rational(1, 10**12):
-            raise ValueError(f"probabilities must sum to 1 (to 1e-12 for decimals), got sum {float(tot)!r}")
+            raise ValueError("probabilities must sum to 1 (to 1e-12 for decimals), "
+                             f"got sum {float(tot)!r}")
         pv = tuple(p / tot for p in pv)
     elif tot != 1:
         raise ValueError(f"probabilities must sum to 1 exactly, got sum {tot}")
