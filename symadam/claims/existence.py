@@ -50,8 +50,9 @@ def _float_target(sol):
 
 @claim("existence.relu_exact", paper="2303.03950", derive=_derive_relu,
        statement=r"For continuous piecewise polynomial targets on $[0,1]$ (uniform input) the "
-                 r"ReLU population risk of widths 1--3 attains its infimum, at the network found "
-                 r"by exact enumeration of kink configurations; no random restart does better.")
+                 r"ReLU population risk of widths 1--2 (plain and residual) attains its infimum, "
+                 r"at the network found by exact enumeration of kink configurations; no random "
+                 r"restart does better.")
 def _check_relu(ctx):
     rows, ok, worst = [], True, 0.0
     for i, (tgt, m, skip, nrest) in enumerate(RELU_PROBLEMS):
