@@ -23,6 +23,8 @@ __all__ = [
 
 
 def _as_float(name: str, x: Any) -> float:
+    if isinstance(x, bool) or type(x).__name__ == "bool_":  # True == 1 would pass silently
+        raise ValueError(f"{name} must be a real number, got {x!r}")
     try:
         v = float(x)
     except (TypeError, ValueError):

@@ -74,3 +74,13 @@ def test_rate_degenerate_kappa_1(capsys):
     for m in ("gd", "heavy-ball", "nesterov"):
         assert main(["rate", m, "--kappa", "1", "--json"]) == 0
         assert float(json.loads(capsys.readouterr().out)["rate_at_kappa"]) == 0.0
+
+
+def test_untuned_values_follow_the_declared_domain(capsys):
+    """Adam declares beta2 in (0, 1): --beta2 0 is refused (was accepted), a tiny eps is fine."""
+    assert main(["rate", "adam", "--beta2", "0"]) == 2
+    assert "beta2 must be in (0, 1)" in capsys.readouterr().err
+    assert main(["rate", "adam", "--kappa", "10", "--eps", "1e-15", "--beta2", "0.999",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert sympy.Float(out["parameters_at"]["gamma"], 30) > 0

@@ -218,3 +218,18 @@ def test_engine_tunes_qhm_whose_state_scales_with_curvature():
     assert_identity(t.parameters["b_q"], ((sL - smu) / (sL + smu)) ** 2, domain=dom)
     assert_identity(t.parameters["a_q"] * (1 - t.parameters["b_q"]), 4 / (sL + smu) ** 2,
                     domain=dom)
+
+
+def test_parameters_at_validates_untuned_parameters():
+    """Review regressions: an unknown name was ignored, a value outside the declared domain
+    (Adam's eps < 0) gave a negative step, and kappa=True was an AttributeError."""
+    with pytest.raises(ValueError, match="foo is not an untuned parameter of gd"):
+        tune("gd").parameters_at(L=2, mu=1, foo=3)
+    with pytest.raises(ValueError, match=r"eps must be in \(0, oo\)"):
+        tune("adam").parameters_at(L=2, mu=1, eps=-1, beta2="0.9")
+    with pytest.raises(ValueError, match="beta2 must be in"):
+        tune("adam").parameters_at(L=2, mu=1, eps="1e-8", beta2=1)
+    p = tune("adam").parameters_at(L=2, mu=1, eps="1e-15", beta2="0.999", dps=20)
+    assert set(p) == {"gamma", "beta1"} and all(v > 0 for v in p.values())
+    with pytest.raises(ValueError, match="kappa must be a real number"):
+        local_rate("gd", kappa=True)

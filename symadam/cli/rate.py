@@ -132,8 +132,8 @@ def _untuned_values(method, args) -> dict:
         if text is None:
             continue
         try:
-            v = float(text)
-        except ValueError:
+            v = sympy.Rational(str(text).strip())
+        except (TypeError, ValueError, ZeroDivisionError):
             raise ValueError(f"{name} must be a real number, got {text!r}") from None
         check_positive(name, v) if name == "eps" else check_unit_interval(name, v)
         names = [p.symbol.name for p in method.params]
@@ -142,7 +142,8 @@ def _untuned_values(method, args) -> dict:
         if method.parameter(name).tuned:
             raise ValueError(f"--{name}: {name} is tuned by the engine for {method.name}; "
                              "only untuned parameters can be set")
-        out[name] = sympy.Rational(str(text).strip())
+        method.parameter(name).check(v)  # the method's declared domain, e.g. eps in (0, oo)
+        out[name] = v
     return out
 
 

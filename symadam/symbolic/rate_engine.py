@@ -127,6 +127,9 @@ class Tuning:
         The characteristic polynomial in ``z``, ``lambda`` and the parameters.
     derivation : Derivation
         The steps, printable as LaTeX / Markdown.
+    untuned : dict
+        Untuned parameter name -> its :class:`~symadam.symbolic.methods.Parameter`
+        (domain used to validate :meth:`parameters_at`).
 
     Examples
     --------
@@ -142,6 +145,7 @@ class Tuning:
     active_set: str
     charpoly: sympy.Expr
     derivation: Derivation = field(compare=False)
+    untuned: dict = field(default_factory=dict, compare=False)
 
     def rate_at(self, kappa: Any, dps: int = 50) -> sympy.Float:
         """The rate at a numeric ``kappa`` (``dps`` significant digits).
@@ -168,7 +172,7 @@ class Tuning:
         ------
         ValueError
             If ``L <= 0``, ``mu <= 0``, ``mu > L``, a value is not finite, or an
-            untuned parameter is missing.
+            untuned parameter is missing, unknown or outside its domain.
 
         Examples
         --------
@@ -179,7 +183,7 @@ class Tuning:
         ...
         ValueError: mu must be <= L (got mu=2, L=1)
         """
-        from .._validate import check_dps, check_positive, check_real
+        from .._validate import check_dps, check_positive
 
         check_dps(dps)
         check_positive("L", L)
@@ -189,7 +193,10 @@ class Tuning:
         subs = {sympy.Symbol("L", positive=True): _exact(L),
                 sympy.Symbol("mu", positive=True): _exact(mu)}
         for name, v in untuned.items():
-            check_real(name, v)
+            if name not in self.untuned:
+                raise ValueError(f"{name} is not an untuned parameter of {self.method} "
+                                 f"(untuned: {', '.join(self.untuned) or 'none'})")
+            self.untuned[name].check(v)
             subs.update({s: _exact(v) for e in self.parameters.values()
                          for s in e.free_symbols if s.name == name})
         out = {}
@@ -354,7 +361,8 @@ def _tune(m: IterationMap) -> Tuning:
               lhs=sympy.latex(sympy.Symbol(n)) + "^*")
     d.add("The optimal local rate:", rate, lhs=r"\rho^*(\kappa)")
     d.results.update({"rate": rate, **params})
-    return Tuning(m.name, rate, params, pk, aset.label(), cp, d)
+    return Tuning(m.name, rate, params, pk, aset.label(), cp, d,
+                  {p.symbol.name: p for p in m.params if not p.tuned})
 
 
 def tune(method: "str | IterationMap") -> Tuning:

@@ -131,6 +131,44 @@ class Parameter:
                 return False
         return True
 
+    def domain(self) -> str:
+        """The domain as an interval, e.g. ``[0, 1)``.
+
+        Examples
+        --------
+        >>> beta = Parameter(sympy.Symbol("beta"), "momentum", lower=0, upper=1, lower_open=False)
+        >>> beta.domain()
+        '[0, 1)'
+        """
+        lo = "-oo" if self.lower is None else str(self.lower)
+        hi = "oo" if self.upper is None else str(self.upper)
+        return (f"{'(' if self.lower_open or self.lower is None else '['}{lo}, "
+                f"{hi}{')' if self.upper_open or self.upper is None else ']'}")
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is a finite real number in the domain, else a ValueError.
+
+        No slack at open ends (unlike :meth:`admits`): ``eps = 1e-15`` is a valid offset.
+
+        Examples
+        --------
+        >>> eps = Parameter(sympy.Symbol("eps"), "offset", lower=0, tuned=False)
+        >>> eps.check(1e-15)
+        1e-15
+        >>> eps.check(0)
+        Traceback (most recent call last):
+        ...
+        ValueError: eps must be in (0, oo), got 0
+        """
+        from ..._validate import check_real
+
+        name = self.symbol.name
+        check_real(name, value)
+        v = value if isinstance(value, sympy.Basic) else sympy.Rational(str(value))
+        if not self.admits(v, tol=0):
+            raise ValueError(f"{name} must be in {self.domain()}, got {value!r}")
+        return value
+
 
 def quadratic_gradient(lam: Any = LAM) -> Callable[[Any], Any]:
     """The gradient oracle of ``f(theta) = lam * theta**2 / 2``: ``theta -> lam * theta``.
