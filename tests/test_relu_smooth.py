@@ -89,6 +89,7 @@ def test_deep_kink_shifted_softplus_has_other_limit():
 @pytest.mark.parametrize("args, match", [
     (("hermite", 0.5), "r must be"), (("hermite", float("inf")), "r must be"),
     (("hermite", "a"), "r must be"), (("swish", 2.0), "family must be one of"),
+    (("hermite", True), "r must be"),    # was read as r = 1
 ])
 def test_bad_family_arguments(args, match):
     with pytest.raises(ValueError, match=match):
@@ -106,3 +107,20 @@ def test_bad_approximation_arguments():
         complex_step_gradient(Network((1, 2, 1)), np.zeros(7), [[0.0]], [0.0])
     with pytest.raises(ValueError, match="theta must have shape"):
         complex_step_gradient(net, np.zeros((2, 7)), [[0.0]], [0.0])
+
+
+def test_hermite_exact_relu_for_any_r_and_no_overflow():
+    """Review regression: for t = r z >= 1 the value is z itself (P(rz)/r could differ by an
+    ulp when r is not a power of two), and huge |z| no longer overflows the quintic."""
+    z = np.linspace(-1, 1, 20001)
+    R = smooth_relu("hermite", 3.0)
+    out = z * 3.0 >= 1
+    assert np.array_equal(R.f(z[out]), z[out]) and np.all(R.d1(z[out]) == 1)
+    assert np.all(R.f(z[z <= 0]) == 0) and np.all(R.d2(z[out]) == 0)
+    big = np.array([-1e300, -1e60, 1e60, 1e300])
+    with np.errstate(all="raise"):
+        for r in (3.0, 1e8, 1e300):
+            Rr = smooth_relu("hermite", r)
+            assert np.array_equal(Rr.f(big), np.maximum(big, 0))
+            assert np.array_equal(Rr.d1(big), (big > 0).astype(float))
+            assert np.all(Rr.d2(big) == 0)

@@ -49,6 +49,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from .._validate import check_real
 from .activations import Activation
 
 if TYPE_CHECKING:  # annotations only
@@ -62,10 +63,10 @@ FAMILIES = ("hermite", "shifted_softplus", "softplus")
 
 def _check_r(r) -> float:
     try:
-        v = float(r)
-    except (TypeError, ValueError):
-        raise ValueError(f"r must be a real number >= 1, got {r!r}") from None
-    if not (math.isfinite(v) and v >= 1):
+        v = float(check_real("r", r))    # rejects bool, complex, text, nan, inf
+    except ValueError:
+        raise ValueError(f"r must be a finite real number >= 1, got {r!r}") from None
+    if not v >= 1:
         raise ValueError(f"r must be a finite real number >= 1, got {r!r}")
     return v
 
@@ -96,21 +97,27 @@ _COMPLEX_F = {"softplus": _softplus_c, "logistic": _sigmoid_c}
 
 
 def _hermite(r: float) -> Activation:
-    def P(t):
-        p = t * t * t * (6 + t * (-8 + 3 * t))
-        return np.where(t.real <= 0, 0 * t, np.where(t.real >= 1, t, p))
+    # The quintic is evaluated only on the transition 0 < t = r z < 1 (elsewhere on 0), so
+    # huge pre-activations cannot overflow it; for t >= 1 the value is z itself, exactly.
+    def split(z):
+        z = np.asarray(z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            t = r * z                                   # +-inf for |z| > 1.8e308 / r: fine
+        return z, t.real >= 1, np.where((t.real > 0) & (t.real < 1), t, 0 * z)
 
-    def dP(t):
-        p = t * t * (18 + t * (-32 + 15 * t))
-        return np.where(t.real <= 0, 0 * t, np.where(t.real >= 1, 1 + 0 * t, p))
+    def f(z):
+        z, above, t = split(z)
+        return np.where(above, z, t * t * t * (6 + t * (-8 + 3 * t)) / r)
 
-    def d2P(t):
-        p = t * (36 + t * (-96 + 60 * t))
-        return np.where((t.real <= 0) | (t.real >= 1), 0 * t, p)
+    def d1(z):
+        z, above, t = split(z)
+        return np.where(above, 1 + 0 * z, t * t * (18 + t * (-32 + 15 * t)))
 
-    return Activation(f"hermite_relu(r={r:g})", lambda z: P(r * np.asarray(z)) / r,
-                      lambda z: dP(r * np.asarray(z)), lambda z: r * d2P(r * np.asarray(z)),
-                      analytic=False, odd=False)
+    def d2(z):
+        _, _, t = split(z)
+        return r * t * (36 + t * (-96 + 60 * t))
+
+    return Activation(f"hermite_relu(r={r:g})", f, d1, d2, analytic=False, odd=False)
 
 
 def _softplus_family(r: float, shift: float, name: str) -> Activation:
