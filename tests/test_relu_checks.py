@@ -73,3 +73,27 @@ def test_frechet_quotient_at_kink_can_be_negative():
     up = float(mp_frechet_quotient(widths, th, G, [0, 1.0, 0, 0], 2.0 ** -40, x, y))
     down = float(mp_frechet_quotient(widths, th, G, [0, -1.0, 0, 0], 2.0 ** -40, x, y))
     assert up == pytest.approx(1 / 6, rel=1e-9) and down == pytest.approx(0.0, abs=1e-9)
+
+
+def test_helpers_reject_bad_input():
+    """Review regressions: these were ZeroDivisionError / IndexError / silent wrong answers."""
+    from symadam.numeric.backprop import backprop_gradient
+    from symadam.numeric.networks import Network
+    from symadam.precision.relu_risk import mp_frechet_quotient, mp_relu_risk
+
+    net, th = Network((1, 1, 1)), [1.0, 0.0, 1.0, 0.0]
+    cases = [
+        (lambda: sample_problem(-1, 1), "seed must be"),
+        (lambda: coordinate_derivatives(net, th, [[0.0]], [1.0], h=0.0), "h must be > 0"),
+        (lambda: approach_sequence(net, th, [[0.0]], [-1e-3]), "deltas must be"),
+        (lambda: approach_sequence(net, th, [[0.0]], [1e-3], kappa=0), "kappa must be > 0"),
+        (lambda: mp_relu_risk((1, 1, 1), th[:3], [[0.0]], [1.0]), "theta must have 4"),
+        (lambda: mp_relu_risk((1, 1, 1), th, [[0.0]], [1.0], dps=5), "dps must be"),
+        (lambda: mp_relu_risk((1, 1, 1), th, [[0.0]], [1.0, 2.0]), "x and y must"),
+        (lambda: mp_frechet_quotient((1, 1, 1), th, [0] * 4, [1, 0, 0, 0], 0, [[0.0]], [1.0]),
+         "t must be nonzero"),
+        (lambda: backprop_gradient(net, th, [[0.0]], [1.0], d1="x"), "d1 must be a callable"),
+    ]
+    for call, match in cases:
+        with pytest.raises(ValueError, match=match):
+            call()

@@ -85,6 +85,8 @@ def backprop_gradient(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike
     t, batched = net.check_theta(theta)
     xx = net.check_x(x)
     yy = net.check_y(y, xx.shape[0])
+    if d1 is not None and not callable(d1):
+        raise ValueError(f"d1 must be a callable (e.g. relu_d1_at_zero(1.0)), got {d1!r}")
     deriv = net.act.d1 if d1 is None else d1
     per_vector = xx.shape[0] * max(net.widths)
     step = max(1, _CHUNK_ELEMENTS // per_vector)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._validate import check_positive
 from .activations import Activation
 from .networks import Network
 
@@ -68,7 +69,11 @@ class KinkProblem:
 
 
 def _rng(seed) -> np.random.Generator:
-    return np.random.default_rng(seed)
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed must be a non-negative integer or a SeedSequence, "
+                         f"got {seed!r}") from None
 
 
 def kink_set(net: Network, theta: ArrayLike, x: ArrayLike) -> list[tuple[int, int, int]]:
@@ -87,7 +92,8 @@ def kink_set(net: Network, theta: ArrayLike, x: ArrayLike) -> list[tuple[int, in
     return sorted(out)
 
 
-def sample_problem(seed: "int | np.random.SeedSequence", depth: int, kinks: str = "random") -> KinkProblem:
+def sample_problem(seed: "int | np.random.SeedSequence", depth: int,
+                   kinks: str = "random") -> KinkProblem:
     """Sample a ReLU problem on a dyadic grid.
 
     Parameters
@@ -217,6 +223,7 @@ def coordinate_derivatives(net: Network, theta: ArrayLike, x: ArrayLike, y: Arra
     >>> out["plus"], out["minus"]
     (array([1., 0., 1., 0.]), array([1., 1., 1., 0.]))
     """
+    check_positive("h", h)
     t = np.asarray(theta, dtype=np.float64)
     P = net.num_params
     E = np.eye(P) * h
@@ -274,6 +281,11 @@ def approach_sequence(net: Network, theta: ArrayLike, x: ArrayLike, deltas: Arra
     >>> bool(ok.all())
     True
     """
+    d = np.atleast_1d(np.asarray(deltas, dtype=np.float64))
+    if d.ndim != 1 or not np.all(np.isfinite(d) & (d > 0)):
+        raise ValueError(f"deltas must be finite numbers > 0, got {deltas!r}")
+    if kappa is not None:
+        check_positive("kappa", kappa)
     t = np.asarray(theta, dtype=np.float64)
     layers = net.unpack(t)
     norm = max(float(np.max(np.sum(np.abs(W[0]), axis=1))) for W, _ in layers)

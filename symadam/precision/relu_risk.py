@@ -11,6 +11,8 @@ from typing import Any, Sequence
 
 import mpmath
 
+from .._validate import check_dps, check_real
+
 __all__ = ["mp_relu_risk", "mp_frechet_quotient"]
 
 
@@ -37,8 +39,15 @@ def mp_relu_risk(widths: Sequence[int], theta: Sequence[Any], x: Sequence[Any],
     >>> mp_relu_risk((1, 1, 1), [1.0, -0.5, 2.0, 0.0], [[1.0], [0.0]], [0.0, 0.0])
     mpf('0.5')
     """
+    check_dps(dps)
     widths = tuple(int(w) for w in widths)
     shapes = [(widths[i + 1], widths[i]) for i in range(len(widths) - 1)]
+    if len(theta) != sum(o * i + o for o, i in shapes):
+        raise ValueError(f"theta must have {sum(o * i + o for o, i in shapes)} entries for "
+                         f"widths {widths}, got {len(theta)}")
+    if len(x) != len(y) or len(y) == 0:
+        raise ValueError(f"x and y must hold the same number (>= 1) of points, got "
+                         f"{len(x)} and {len(y)}")
     with mpmath.workdps(dps):
         th = [mpmath.mpf(v) for v in theta]
         layers = _affine(shapes, th)
@@ -64,6 +73,10 @@ def mp_frechet_quotient(widths: Sequence[int], theta: Sequence[Any], g: Sequence
     >>> float(q) == 2.0 ** -20
     True
     """
+    check_dps(dps)
+    check_real("t", t)
+    if t == 0:
+        raise ValueError("t must be nonzero (the quotient divides by t)")
     with mpmath.workdps(dps):
         th = [mpmath.mpf(v) for v in theta]
         uu = [mpmath.mpf(v) for v in u]
