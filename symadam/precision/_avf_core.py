@@ -100,11 +100,24 @@ class AVFIntegrand:
                    for r in range(R + 1)]
         tol = mpmath.mpf(10)**(-wp)
         sc = mpmath.sqrt(self.m2)
-        xmax = mpmath.inf
-        for r in range(max(2, R - 3), R + 1):
-            for c, t in ((self.Lc[r], tol), (self.Sc[r], tol * sc)):
-                if c != 0:
-                    xmax = min(xmax, mpmath.root(t / abs(c), r))
+
+        def reach(RR):
+            xm = mpmath.inf
+            for r in range(max(2, RR - 3), RR + 1):
+                for c, t in ((self.Lc[r], tol), (self.Sc[r], tol * sc)):
+                    if c != 0:
+                        xm = min(xm, mpmath.root(t / abs(c), r))
+            return xm
+
+        # the largest x at which the truncated tail series is still accurate; for laws whose
+        # series only converge asymptotically (unbounded, non-Gaussian data) a lower order wins
+        best, xmax = R, reach(R)
+        for RR in range(8, R, 4):
+            xm = reach(RR)
+            if xm > xmax:
+                best, xmax = RR, xm
+        R = best
+        self.Lc, self.Sc = self.Lc[:R + 1], self.Sc[:R + 1]
         self.xmax = xmax
         self.order = R
         self.ln_b2 = -mpmath.log(beta2) if beta2 > 0 else None
