@@ -87,3 +87,22 @@ def test_bad_input():
         run_diagonal("gd", [1, 2], {"h": 1}, 3, [1], dps=20)
     with pytest.raises(ValueError, match="points"):
         worst_case_radius("gd", {"h": 1}, 1, 2, points=1)
+
+
+def test_bad_input_named():
+    """Review regressions: KeyError, mpmath's own message, TypeError, ZeroDivisionError, a
+    reversed interval accepted silently, and a misleading 'too short' for exact zeros."""
+    cases = [
+        (lambda: iteration_matrix("gd", 1, {}), "params must give 'h'"),
+        (lambda: iteration_matrix("gd", 1, {"h": "abc"}), r"params\['h'\] must be a real"),
+        (lambda: iteration_matrix("gd", "nan", {"h": 1}), "lam must be finite"),
+        (lambda: worst_case_radius("gd", {"h": 0.5}, 3, 1), "0 <= mu <= L"),
+        (lambda: worst_case_radius("gd", {"h": 0.5}, 1, 3, points=2.5), "points must be"),
+        (lambda: envelope_rate(run_diagonal("gd", [1], {"h": 1}, 100, [1], dps=20)), "> 0"),
+        (lambda: empirical_rate(run_diagonal("gd", [1], {"h": 1}, 400, [1], dps=20)), "> 0"),
+        (lambda: empirical_rate([1] * 100, stride=0), "stride must be"),
+        (lambda: grid_rates("gd", {"h": "0.5"}, [1, 3], [1, 1], [1], steps=10), "steps must"),
+    ]
+    for call, match in cases:
+        with pytest.raises(ValueError, match=match):
+            call()

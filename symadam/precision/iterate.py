@@ -176,9 +176,11 @@ def empirical_rate(errors: Sequence[Any], stride: int = 10, dps: int = 50,
     ('0.5', '2.0')
     """
     check_dps(dps)
+    check_int("stride", stride)
     N = len(errors) - 1
     if N < 40:
         raise ValueError("errors must hold at least 41 values")
+    _check_positive_errors(errors, N // 2)
     with mpmath.workdps(dps):
         rows, rhs = [], []
         for n in range(N // 2, N + 1 - (stride if envelope else 0), stride):
@@ -190,6 +192,13 @@ def empirical_rate(errors: Sequence[Any], stride: int = 10, dps: int = 50,
             raise ValueError("errors too short for this stride: need 8 fit points")
         sol, _res = mpmath.qr_solve(mpmath.matrix(rows), mpmath.matrix(rhs))
         return +mpmath.exp(sol[1] / 2), +sol[2]
+
+
+def _check_positive_errors(errors: Sequence[Any], start: int) -> None:
+    """Rates are fitted to ``log e_n``: every error from ``start`` on must be > 0."""
+    if any(not e > 0 for e in errors[start:]):
+        raise ValueError("errors must be > 0 over the fit window (an error of exactly 0 means "
+                         "the iteration terminated: its rate is 0)")
 
 
 def envelope_rate(errors: Sequence[Any], dps: int = 30) -> mpmath.mpf:
@@ -211,6 +220,7 @@ def envelope_rate(errors: Sequence[Any], dps: int = 30) -> mpmath.mpf:
     if N < 40:
         raise ValueError("errors must hold at least 41 values")
     W, M = N // 10, N // 2
+    _check_positive_errors(errors, M - W)
     with mpmath.workdps(dps):
         a = max(mpmath.mpf(e) for e in errors[N - W:N + 1])
         b = max(mpmath.mpf(e) for e in errors[M - W:M + 1])
@@ -234,6 +244,7 @@ def grid_rates(method: str, params: dict, lams: Sequence[Any], theta0: Sequence[
     """
     import itertools
 
+    check_int("steps", steps, minimum=40)
     names = list(params)
     out = []
     with mpmath.workdps(dps):

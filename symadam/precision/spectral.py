@@ -21,10 +21,20 @@ from typing import Any, Sequence
 
 import mpmath
 
-from .._validate import check_dps
+from .._validate import check_dps, check_int
 from .iterate import get_mp_method
 
 __all__ = ["iteration_matrix", "spectral_radius", "worst_case_radius"]
+
+
+def _mpf(name: str, v: Any) -> mpmath.mpf:
+    try:
+        x = mpmath.mpf(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {v!r}") from None
+    if not mpmath.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {v!r}")
+    return x
 
 
 def iteration_matrix(method: str, lam: Any, params: dict, dps: int = 50) -> mpmath.matrix:
@@ -39,10 +49,13 @@ def iteration_matrix(method: str, lam: Any, params: dict, dps: int = 50) -> mpma
     check_dps(dps)
     m = get_mp_method(method)
     with mpmath.workdps(dps):
-        lam = mpmath.mpf(lam)
-        p = {k: mpmath.mpf(v) for k, v in params.items()}
+        lam = _mpf("lam", lam)
+        p = {k: _mpf(f"params[{k!r}]", v) for k, v in params.items()}
         grad = lambda x: lam * x  # noqa: E731
-        zero = m.step(tuple(mpmath.mpf(0) for _ in range(m.size)), grad, p)
+        try:
+            zero = m.step(tuple(mpmath.mpf(0) for _ in range(m.size)), grad, p)
+        except KeyError as e:
+            raise ValueError(f"params must give {e.args[0]!r} for {method}") from None
         M = mpmath.matrix(m.size, m.size)
         for j in range(m.size):
             e = tuple(mpmath.mpf(int(i == j)) for i in range(m.size))
@@ -91,10 +104,11 @@ def worst_case_radius(method: str, params: dict, mu: Any, L: Any, points: int = 
     ('0.5', 5)
     """
     check_dps(dps)
-    if points < 2:
-        raise ValueError("points must be an integer >= 2")
+    check_int("points", points, minimum=2)
     with mpmath.workdps(dps):
-        mu, L = mpmath.mpf(mu), mpmath.mpf(L)
+        mu, L = _mpf("mu", mu), _mpf("L", L)
+        if not 0 <= mu <= L:
+            raise ValueError(f"mu and L must satisfy 0 <= mu <= L, got mu={mu}, L={L}")
         radii = []
         for k in range(points):
             lam = mu + (L - mu) * k / (points - 1)
