@@ -84,3 +84,26 @@ def test_untuned_values_follow_the_declared_domain(capsys):
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert sympy.Float(out["parameters_at"]["gamma"], 30) > 0
+
+
+@pytest.mark.parametrize("claim_id, name", [("rates.heavy_ball", "heavy-ball"),
+                                            ("rates.lower_bound", "heavy-ball")])
+def test_rate_checks_can_fail(claim_id, name, monkeypatch):
+    """The spectral routes see a rate off by 1e-30 (relative) or a step off by 1e-30: the checks
+    are not vacuous at their 45-digit threshold."""
+    import dataclasses
+
+    from symadam.claims import rates as mod
+    from symadam.claims._record import CheckContext
+    from symadam.claims._registry import REGISTRY
+    from symadam.symbolic.rate_engine import tune
+
+    good = tune(name)
+    off = 1 + sympy.Rational(1, 10**30)
+    bad = {"rates.heavy_ball": dataclasses.replace(good, rate=good.rate * off),
+           "rates.lower_bound": dataclasses.replace(
+               good, parameters={**good.parameters, "h": good.parameters["h"] * off})}[claim_id]
+    monkeypatch.setattr(mod, "tune", lambda m: bad if m == name else tune(m))
+    assert REGISTRY[claim_id].check(CheckContext(claim_id, dps=50)).status == "failed"
+    monkeypatch.setattr(mod, "tune", tune)
+    assert REGISTRY[claim_id].check(CheckContext(claim_id, dps=50)).status == "verified"
