@@ -32,7 +32,8 @@ import sympy
 
 from .methods._base import LAM, RHO, Z
 
-__all__ = ["ActiveSet", "end_equations", "enumerate_active_sets", "solve_active_set", "worst_case_float"]
+__all__ = ["ActiveSet", "end_equations", "enumerate_active_sets", "solve_active_set",
+           "worst_case_float", "monic_factors", "sample_value"]
 
 _TYPES = {1: ("r+", "r-"), 2: ("c", "r+", "r-", "d+", "d-")}
 
@@ -150,6 +151,43 @@ def _solve_by_groebner(equations: list, unknowns: list) -> list[dict]:
         return sympy.solve(list(G), unknowns, dict=True, check=False)
     except (NotImplementedError, sympy.PolynomialError, TypeError):
         return []
+
+
+def monic_factors(charpoly: sympy.Expr) -> list:
+    """The distinct factors of positive degree in ``z``, made monic.
+
+    Examples
+    --------
+    >>> h = sympy.Symbol("h", positive=True)
+    >>> monic_factors(sympy.expand((2 * Z - 1) * (Z + h * LAM)))
+    [h*lambda + z, z - 1/2]
+    """
+    _, facs = sympy.factor_list(charpoly, Z)
+    out = []
+    for f, _mult in facs:
+        if sympy.degree(f, Z) >= 1:
+            lc = sympy.Poly(f, Z).LC()
+            out.append(sympy.expand(sympy.cancel(f / lc)))
+    return out
+
+
+def sample_value(p: Any) -> sympy.Expr:
+    """A point inside an untuned parameter's domain (used only for screening).
+
+    Examples
+    --------
+    >>> from symadam.symbolic.methods import Parameter
+    >>> sample_value(Parameter(sympy.Symbol("b"), "x", lower=0, upper=1))
+    1/2
+    """
+    lo, hi = p.lower, p.upper
+    if lo is not None and hi is not None:
+        return (sympy.sympify(lo) + sympy.sympify(hi)) / 2
+    if lo is not None:
+        return sympy.sympify(lo) + 1
+    if hi is not None:
+        return sympy.sympify(hi) - 1
+    return sympy.Integer(1)
 
 
 def _roots_float(coeffs: list) -> list:

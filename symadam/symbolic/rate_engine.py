@@ -97,16 +97,6 @@ def characteristic_polynomial(method: "str | IterationMap") -> sympy.Expr:
     return sympy.expand((Z * sympy.eye(J.shape[0]) - J).det(method="berkowitz"))
 
 
-def _factors(charpoly: sympy.Expr) -> list:
-    _, facs = sympy.factor_list(charpoly, Z)
-    out = []
-    for f, _mult in facs:
-        if sympy.degree(f, Z) >= 1:
-            lc = sympy.Poly(f, Z).LC()
-            out.append(sympy.expand(sympy.cancel(f / lc)))
-    return out
-
-
 @dataclass(frozen=True)
 class Tuning:
     """The optimal constant tuning of a method on quadratics, as derived by :func:`tune`.
@@ -216,18 +206,6 @@ def _exact(x: Any) -> sympy.Expr:
     return sympy.Rational(str(x))
 
 
-def _sample_value(p) -> sympy.Expr:
-    """A point inside an untuned parameter's domain (used only for screening)."""
-    lo, hi = p.lower, p.upper
-    if lo is not None and hi is not None:
-        return (sympy.sympify(lo) + sympy.sympify(hi)) / 2
-    if lo is not None:
-        return sympy.sympify(lo) + 1
-    if hi is not None:
-        return sympy.sympify(hi) - 1
-    return sympy.Integer(1)
-
-
 def _numeric(x: Any, subs: dict) -> complex:
     return complex(sympy.sympify(x).subs(subs).evalf(30))
 
@@ -251,9 +229,9 @@ def _worst(facs: list, tuned: list, sol: dict, fixed: dict, kappa: Any,
 def _tune(m: IterationMap) -> Tuning:
     J, why = _linearize(m)
     cp = characteristic_polynomial(m)
-    facs = _factors(cp)
+    facs = act.monic_factors(cp)
     tuned = [p.symbol for p in m.tuned_params]
-    fixed = {p.symbol: _sample_value(p) for p in m.params if not p.tuned}
+    fixed = {p.symbol: act.sample_value(p) for p in m.params if not p.tuned}
     unknowns = tuned + [RHO]
     state = ", ".join(sympy.latex(s) for s in m.state)
     d = Derivation(f"{m.title}: optimal constant tuning on quadratics")
