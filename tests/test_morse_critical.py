@@ -123,7 +123,7 @@ def test_mpmath_residual_matches_float64_gradient(act):
 
 
 def test_mpmath_refinement_shrinks_tau_by_orders_of_magnitude():
-    from symadam.precision.morse_certify import refine_and_certify
+    from symadam.numeric.morse import refine_and_certify
 
     x, y, pt = planted_minimum("logistic", 2, 10, np.random.default_rng(6))
     c = refine_and_certify(pt.theta, x, y, "logistic", dps=40)

@@ -56,6 +56,7 @@ def test_cli_json(capsys):
     (["--points", "6"], "points must be >= 7"),
     (["--problems", "0"], "problems must be"),
     (["--workers", "0"], "workers must be"),
+    (["--seed", "-1"], "seed must be an integer >= 0"),   # was numpy's message, no argument name
 ])
 def test_cli_bad_input(argv, msg, capsys):
     assert main(["morse", *argv]) == 2

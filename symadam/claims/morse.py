@@ -16,8 +16,7 @@ from ..numeric.activations import ANALYTIC
 from ..numeric.critical_points import planted_minimum
 from ..numeric.hessian import risk_derivatives
 from ..numeric.local_rates import measure_local_rates
-from ..numeric.morse import morse_sweep, summarize_sweep
-from ..precision.morse_certify import recertify_sweep
+from ..numeric.morse import morse_sweep, recertify_sweep, summarize_sweep
 from ..numeric.redundant import (count_zero_eigenvalues, split_neuron, split_prediction,
                                  zero_output_neuron, zero_output_prediction)
 from ..symbolic import hessian as sh

@@ -31,8 +31,8 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from ..numeric.morse import check_sweep_arguments, morse_sweep, summarize_sweep
-    from ..precision.morse_certify import recertify_sweep
+    from ..numeric.morse import (check_sweep_arguments, morse_sweep, recertify_sweep,
+                                  summarize_sweep)
 
     check_sweep_arguments(args.activation, args.width, args.points, args.problems,
                           args.restarts)

@@ -22,12 +22,12 @@ from typing import Any, Callable
 import numpy as np
 
 from .._validate import check_choice, check_int
-from .critical_points import search_critical_points
+from .critical_points import hessian_lipschitz_bound, search_critical_points
 from .hessian import require_analytic
 from .problems import make_problem, problem_seed
 
 __all__ = ["ProblemSpec", "analyze_problem", "morse_sweep", "summarize_sweep",
-           "check_sweep_arguments", "CLASSES"]
+           "check_sweep_arguments", "refine_and_certify", "recertify_sweep", "CLASSES"]
 
 #: (domain, kind) classes reported by a sweep.
 CLASSES = tuple(f"{dom}_{kind}" for dom in ("efficient", "redundant", "borderline", "diverging")
@@ -191,3 +191,85 @@ def morse_sweep(activation: str, width: int, points: int, problems: int, seed: i
         if progress is not None:
             progress(len(part))
     return summarize_sweep(results, activation, width, points, seed), results
+
+
+def refine_and_certify(theta, x, y, activation: str, dps: int = 40, steps: int = 4) -> dict:
+    """Certify a point the float64 test cannot decide, with the mpmath route.
+
+    :func:`symadam.precision.morse_certify.newton_refine_mp` refines ``theta``
+    by Newton steps and returns the spectrum of the Hessian and the Newton step
+    ``eta = |H^{-1} g|`` at the refined point, all at ``dps`` digits.  The
+    Kantorovich-Weyl test of :mod:`symadam.numeric.critical_points` then reads
+    ``min|eig| - slack >= tau = 2 K eta``, with ``K`` the rigorous Lipschitz
+    bound over a ball about the float64 rounding ``t64`` of the point that
+    contains the ball of radius ``2 eta`` about the point itself, and
+    ``slack = 10 P 10^(-dps) |H|_F`` the backward error of ``mpmath.eigsy``.
+
+    Returns a JSON-ready dict: ``certified``, ``min_abs_eig``, ``tau``,
+    ``slack``, ``grad_norm`` (mp residual, as a decimal string), ``index`` and
+    ``dps``.
+
+    Examples
+    --------
+    >>> from symadam.numeric.critical_points import planted_minimum
+    >>> x, y, pt = planted_minimum("tanh", 1, 8, np.random.default_rng(0))
+    >>> refine_and_certify(pt.theta, x, y, "tanh")["certified"]
+    True
+    """
+    import mpmath
+
+    from ..precision.morse_certify import newton_refine_mp
+
+    xx = np.asarray(x, float).reshape(len(x), -1)
+    yy = np.asarray(y, float)
+    res = newton_refine_mp([float(v) for v in np.asarray(theta, float)], xx.tolist(),
+                           yy.tolist(), activation, dps, steps)
+    with mpmath.workdps(dps):
+        t = res["theta"]
+        t64 = np.array([float(v) for v in t])
+        round_err = float(mpmath.sqrt(mpmath.fsum((ti - mpmath.mpf(float(ti))) ** 2
+                                                  for ti in t)))
+        ev = res["eigenvalues"]
+        lmin = float(min(abs(e) for e in ev))
+        hnorm = float(mpmath.sqrt(mpmath.fsum(e * e for e in ev)))
+        eta = float(res["eta"])
+        gnorm = mpmath.nstr(res["grad_norm"], 5)
+        index = sum(1 for e in ev if e < 0)
+    K = hessian_lipschitz_bound(t64, xx, yy, activation,
+                                2 * eta + round_err + 1e-12 if np.isfinite(eta) else 1.0)
+    slack = 10 * len(t) * 10.0 ** (-dps) * hnorm
+    tau = 2 * K * eta
+    return {"certified": bool(np.isfinite(tau) and lmin - slack >= tau), "min_abs_eig": lmin,
+            "tau": tau, "slack": slack, "grad_norm": gnorm, "index": int(index), "dps": dps}
+
+
+def recertify_sweep(results: list, activation: str, points: int, seed: int, d: int = 1,
+                    kind: str = "gp", dps: int = 40) -> int:
+    """Re-examine the uncertified efficient points of a sweep with mpmath (in place).
+
+    Every efficient point whose float64 certificate failed is refined by
+    :func:`refine_and_certify`; if that certifies it, its ``kind`` becomes
+    ``minimum``/``saddle`` with ``"certified_by": "mpmath"`` (the float64
+    verdict stays in ``"kind64"``).  Returns the number of points re-examined.
+
+    Examples
+    --------
+    >>> recertify_sweep([], "tanh", 10, 0)
+    0
+    """
+    count = 0
+    for r in results:
+        for p in r["points"]:
+            p.setdefault("kind64", p["kind"])
+            if p["domain"] != "efficient" or p["kind"] != "degenerate":
+                continue
+            prob = make_problem(seed, r["index"], points, d, kind)
+            cert = refine_and_certify(np.array(p["theta"]), prob.x, prob.y, activation, dps)
+            p["mp_certificate"] = cert
+            count += 1
+            if cert["certified"]:
+                p["kind"] = "minimum" if cert["index"] == 0 else "saddle"
+                p["class"] = f"{p['domain']}_{p['kind']}"
+                p["min_abs_eig"], p["tau"] = cert["min_abs_eig"], cert["tau"]
+                p["certified_by"] = "mpmath"
+    return count

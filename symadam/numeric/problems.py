@@ -64,7 +64,14 @@ def problem_seed(seed: int, index: int) -> np.random.SeedSequence:
     --------
     >>> problem_seed(7, 3).spawn_key
     (3,)
+    >>> problem_seed(-1, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be an integer >= 0, got -1
     """
+    for name, v in (("seed", seed), ("index", index)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise ValueError(f"{name} must be an integer >= 0, got {v!r}")
     return np.random.SeedSequence(int(seed), spawn_key=(int(index),))
 
 
