@@ -248,3 +248,49 @@ def test_small_beta2_can_trap_adam_in_an_oscillation():
     other = adam_iterate(obj, ["4.35e-7", "-6.79e-7"], 3000, lr=lr, beta1=b1, beta2="0.5",
                          eps=eps, dps=30)
     assert other.errors[3000] < mpf("1e-100")
+
+
+def _householder_objective(eigs, extra):
+    """``A = Q diag(eigs) Q``, ``Q = I - 2 u u^T / |u|^2`` with ``u = (1, 2, 3)``: a dense
+    Hessian (not the Givens family of ``rotated_quartic``); ``extra`` adds
+    ``t0^2 t1 + (t0+t1+t2)^4 / 4 + sin(t2)^3``, which leaves the Hessian at 0 unchanged."""
+    from symadam.precision.adam_iterate import Objective
+
+    with mpmath.workdps(60):
+        u = [mpf(1), mpf(2), mpf(3)]
+        Q = [[int(i == j) - 2 * u[i] * u[j] / 14 for j in range(3)] for i in range(3)]
+        A = [[sum(Q[i][k] * mpf(eigs[k]) * Q[j][k] for k in range(3)) for j in range(3)]
+             for i in range(3)]
+
+    def grad(t):
+        g = [mpmath.fsum(A[i][j] * t[j] for j in range(3)) for i in range(3)]
+        if extra:
+            s3 = (t[0] + t[1] + t[2]) ** 3
+            g = [g[0] + 2 * t[0] * t[1] + s3, g[1] + t[0] ** 2 + s3,
+                 g[2] + s3 + 3 * mpmath.sin(t[2]) ** 2 * mpmath.cos(t[2])]
+        return g
+
+    return Objective(grad, ["0"] * 3, [str(e) for e in eigs], "householder")
+
+
+@pytest.mark.parametrize("extra", [False, True])
+def test_dense_hessian_kappa_37_optimal_and_off_optimal(extra):
+    """Review case (in no issue): Polyak-tuned Adam, GD-tuned RMSprop, and an untuned Adam whose
+    rate is the spectral radius of heavy ball with h = lr (1 - beta1)/eps, momentum beta1
+    (roots of z^2 - (1 + beta1 - h lam) z + beta1, typed in here)."""
+    from symadam.precision.adam_iterate import measure_local_rate
+
+    obj = _householder_objective([1, 5, 37], extra)
+    p = polyak(37, "0.5")
+    th0 = ["0.02", "-0.03", "0.01"]
+    res = measure_local_rate(obj, th0, lr=p["lr"], beta1=p["beta1"], beta2="0.7", eps="0.5")
+    assert agreeing_digits(res["rate"], p["rho"]) >= 6          # double root: ~ 7 digits
+    res = measure_local_rate(obj, th0, lr=p["lr_gd"], beta1=0, beta2="0.9", eps="0.5")
+    assert agreeing_digits(res["rate"], p["rho_gd"]) >= 12      # simple roots +-36/38
+    res = measure_local_rate(obj, th0, lr="0.02", beta1="0.3", beta2="0.5", eps="0.5",
+                             double_root=False)
+    with mpmath.workdps(50):
+        h, b = mpf("0.02") * mpf("0.7") / mpf("0.5"), mpf("0.3")
+        rho = max(abs(z) for lam in (1, 5, 37)
+                  for z in mpmath.polyroots([1, -(1 + b - h * lam), b]))
+    assert agreeing_digits(res["rate"], rho) >= 12

@@ -10,7 +10,16 @@ from ._common import add_json, emit_json, progress_bar
 COMMAND = "morse"
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
+    """Register ``symadam morse [--activation] [--width] [--points] [--problems] ...``.
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> a = build_parser().parse_args(["morse", "--activation", "gelu", "--points", "12"])
+    >>> a.activation, a.width, a.points, a.targets
+    ('gelu', 2, 12, 'gp')
+    """
     p = sub.add_parser(COMMAND, help="count critical points per class on random problems and "
                                      "report their Hessian eigenvalue statistics")
     p.add_argument("--activation", default="tanh",
@@ -30,7 +39,15 @@ def add_parser(sub):
     return p
 
 
-def run(args) -> int:
+def run(args: "argparse.Namespace") -> int:
+    """Run the sweep, re-certify undecided efficient points in mpmath, print or emit JSON.
+
+    Examples
+    --------
+    >>> from symadam.cli import main
+    >>> main(["morse", "--width", "2", "--points", "6"])   # bad input: exit 2, nothing run
+    2
+    """
     from ..numeric.morse import (check_sweep_arguments, morse_sweep, recertify_sweep,
                                   summarize_sweep)
 

@@ -167,11 +167,24 @@ class IterationRun:
     params: dict = field(default_factory=dict)
 
     def rate(self, start: int, window: int, double_root: bool = True) -> mpf:
-        """:func:`measured_rate` on this run's errors."""
+        """:func:`measured_rate` on this run's errors.
+
+        Examples
+        --------
+        >>> run = IterationRun([mpf(2) ** -n for n in range(50)], [mpf(0)] * 50, 30)
+        >>> float(run.rate(10, 10, double_root=False))
+        0.5
+        """
         return measured_rate(self.errors, start, window, double_root, dps=self.dps)
 
     def transient(self, threshold) -> int | None:
-        """:func:`transient_steps` on this run's ``sqrt_vhat``."""
+        """:func:`transient_steps` on this run's ``sqrt_vhat``.
+
+        Examples
+        --------
+        >>> IterationRun([mpf(1)] * 4, [0, 3, 2, 0.5], 30).transient(1)
+        3
+        """
         return transient_steps(self.sqrt_vhat, threshold)
 
 

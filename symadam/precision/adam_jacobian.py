@@ -28,7 +28,8 @@ __all__ = ["adam_step_scalar", "jacobian_at_fixed_point", "block_radius", "full_
            "worst_case_radii"]
 
 
-def adam_step_scalar(theta, m, v, lam, *, lr, beta1, beta2, eps, eps_inside: bool = False):
+def adam_step_scalar(theta, m, v, lam, *, lr, beta1, beta2, eps,
+                     eps_inside: bool = False) -> tuple:
     """One autonomous Adam step on ``F = lam theta^2 / 2`` (mpf in, mpf out).
 
     Examples

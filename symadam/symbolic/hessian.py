@@ -101,7 +101,7 @@ def risk(theta, xs, ys, m: int, d: int, activation: str) -> sympy.Expr:
         (realization(theta, xi, m, d, activation) - yi) ** 2 for xi, yi in zip(xs, ys))
 
 
-def risk_hessian(m: int, d: int, xs, ys, activation: str):
+def risk_hessian(m: int, d: int, xs, ys, activation: str) -> tuple:
     """``(theta, L, H)``: symbols, the risk and its exact Hessian (a sympy Matrix).
 
     Examples

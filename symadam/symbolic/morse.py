@@ -21,7 +21,7 @@ __all__ = ["split_derivation", "split_second_order", "zero_output_derivation",
            "heavy_ball_local_rate"]
 
 
-def split_second_order():
+def split_second_order() -> tuple:
     """``(first, second)`` Taylor coefficients in ``eps`` of a split pair along ``zeta``.
 
     With ``u_1 = u + (1-t) eps zeta``, ``u_2 = u - t eps zeta`` and output
