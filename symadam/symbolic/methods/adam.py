@@ -92,7 +92,8 @@ _PARAMS = (
     Parameter(beta1, "first-moment momentum (papers: alpha)", lower=sympy.Integer(0),
               upper=sympy.Integer(1), lower_open=False, scale=0),
     Parameter(beta2, "second-moment momentum (papers: beta); drops out of the rate",
-              lower=sympy.Integer(0), upper=sympy.Integer(1), scale=0, tuned=False),
+              lower=sympy.Integer(0), upper=sympy.Integer(1), lower_open=False, scale=0,
+              tuned=False),
     Parameter(eps, "denominator offset eps > 0", lower=sympy.Integer(0), scale=0, tuned=False),
 )
 
