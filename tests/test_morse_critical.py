@@ -130,3 +130,21 @@ def test_mpmath_refinement_shrinks_tau_by_orders_of_magnitude():
     assert c["certified"] and c["index"] == 0
     assert c["tau"] < 1e-6 * pt.cert.tau + 1e-25
     assert float(c["grad_norm"]) < 1e-25
+
+
+def test_float64_certificate_leaves_round_off_level_points_to_mpmath():
+    """Review case: gelu, 12 points, seed 5, problem 5 has an efficient minimum with
+    |g| ~ 1e-14, the round-off level of its O(35) parameters.  The float64 test ignored
+    the gradient's round-off and certified it; with the round-off bound it cannot decide,
+    and the mpmath route (residual 1e-30 and below) certifies it as a minimum."""
+    from symadam.numeric.morse import ProblemSpec, analyze_problem, refine_and_certify
+    from symadam.numeric.problems import make_problem
+
+    r = analyze_problem(ProblemSpec("gelu", 2, 12, seed=5, index=5))
+    hard = [p for p in r["points"] if p["domain"] == "efficient" and p["kind"] == "degenerate"]
+    assert len(hard) == 1
+    prob, th = make_problem(5, 5, 12), np.array(hard[0]["theta"])
+    c = certify(th, prob.x, prob.y, "gelu")
+    assert not c.certified and c.grad_norm < 1e-13 and c.min_abs_eig > 1e-6
+    mp = refine_and_certify(th, prob.x, prob.y, "gelu", dps=40)
+    assert mp["certified"] and mp["index"] == 0 and float(mp["grad_norm"]) < 1e-30

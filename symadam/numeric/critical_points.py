@@ -100,7 +100,16 @@ class Certificate(NamedTuple):
 
 
 def certify(theta, x, y, activation: str) -> Certificate:
-    """Eigenvalues, the tolerance ``tau = 2 K eta`` and the test ``min |eig| >= tau``.
+    """Eigenvalues, the tolerance ``tau = 2 K eta + slack`` and the test ``min |eig| >= tau``.
+
+    Float64 round-off is accounted for (a standard model, not interval
+    arithmetic): the computed gradient is a sum of ``n`` residual-weighted
+    Jacobian rows of ``P`` entries, so it is within
+    ``g_err = (n + P) u (2/n) |sum_i |r_i| |J_i||`` of the exact one
+    (``u`` = float64 unit round-off), and ``eta = |H^{-1} g| + g_err / min|eig|``;
+    ``eigh`` is backward stable, so the eigenvalues move by at most
+    ``slack = 10 P u |H|_F``.  Points below this float64 floor are left to the
+    mpmath route (:func:`symadam.numeric.morse.refine_and_certify`).
 
     Examples
     --------
@@ -115,9 +124,14 @@ def certify(theta, x, y, activation: str) -> Certificate:
     lam, U = np.linalg.eigh(H)
     lmin = float(np.min(np.abs(lam)))
     gn = float(np.linalg.norm(g))
-    eta = float(np.linalg.norm((U.T @ g) / lam)) if lmin > 0 else np.inf
+    u = np.finfo(np.float64).eps
+    n, P = rd.jac.shape[1], H.shape[0]
+    g_err = (n + P) * u * (2.0 / n) * float(np.linalg.norm(np.abs(rd.resid[0])
+                                                          @ np.abs(rd.jac[0])))
+    slack = 10.0 * P * u * float(np.linalg.norm(H))
+    eta = float(np.linalg.norm((U.T @ g) / lam)) + g_err / lmin if lmin > 0 else np.inf
     K = hessian_lipschitz_bound(theta, x, y, activation, 2.0 * eta if np.isfinite(eta) else 1.0)
-    tau = float(2.0 * K * eta)
+    tau = float(2.0 * K * eta + slack)
     ok = bool(lmin > 0 and np.isfinite(eta) and lmin >= tau)
     return Certificate(gn, lam, lmin, eta, K, tau, ok)
 
