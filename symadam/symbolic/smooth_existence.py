@@ -62,6 +62,11 @@ _SIGMA2_ZEROS = {"tanh": (0,), "logistic": (0,), "softplus": (),
                  "gelu": (-sympy.sqrt(2), sympy.sqrt(2))}
 
 
+def _tidy(e: sympy.Expr) -> sympy.Expr:
+    """Targeted canonical form (expand, then cancel): no open-ended ``simplify``."""
+    return sympy.cancel(sympy.expand(e))
+
+
 def sigma(name: str) -> sympy.Expr:
     """The activation ``name`` as a sympy expression in ``z``.
 
@@ -89,7 +94,7 @@ def sigma2_zeros(name: str) -> tuple:
     """
     s2 = sympy.diff(sigma(name), z, 2)
     for r in _SIGMA2_ZEROS[name]:
-        if sympy.simplify(s2.subs(z, r)) != 0:  # pragma: no cover - guarded constant table
+        if _tidy(s2.subs(z, r).rewrite(sympy.exp)) != 0:  # pragma: no cover - guarded table
             raise AssertionError(f"{r} is not a zero of {name}''")
     return _SIGMA2_ZEROS[name]
 
@@ -119,17 +124,16 @@ def taylor_sequence(name: str, domain=(0, 1)) -> dict:
     >>> taylor_sequence("softplus")["risk_leading"]
     1/(80*n**2)
     """
-    s = sigma(name)
-    s0 = sympy.simplify(s.subs(z, 0))
-    s1 = sympy.simplify(sympy.diff(s, z).subs(z, 0))
+    ser = sympy.series(sigma(name), z, 0, 9).removeO()   # Taylor coefficients at 0
+    s0, s1 = ser.coeff(z, 0), ser.coeff(z, 1)
     a, b = (sympy.nsimplify(v) for v in domain)
-    for k in range(2, 8):
-        ck = sympy.simplify(sympy.diff(s, z, k).subs(z, 0) / sympy.factorial(k))
+    for k in range(2, 9):
+        ck = ser.coeff(z, k)
         if ck != 0:
             break
-    coeff = sympy.simplify(ck / s1)           # N_n(x) - x = coeff x^k n^{1-k} + ...
+    coeff = _tidy(ck / s1)                    # N_n(x) - x = coeff x^k n^{1-k} + ...
     moment = sympy.integrate(x ** (2 * k), (x, a, b)) / (b - a)
-    risk = sympy.simplify(coeff ** 2 * moment) * n ** (2 - 2 * k)
+    risk = _tidy(coeff ** 2 * moment) * n ** (2 - 2 * k)
     return {"k": k, "error_coefficient": coeff, "risk_leading": risk,
             "risk_exponent": 2 - 2 * k,
             "theta": (1 / n, sympy.Integer(0), n / s1, -n * s0 / s1)}
@@ -194,7 +198,7 @@ def polynomial_sequence(name: str, poly, domain=(0, 1)) -> dict:
     h = sympy.Symbol("h", positive=True)
     derivs = [sympy.diff(s, z, j) for j in range(d + 2)]
     for b in (sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Integer(1), sympy.Rational(3, 2)):
-        vals = [sympy.simplify(dj.subs(z, b)) for dj in derivs]
+        vals = [_tidy(dj.subs(z, b)) for dj in derivs]
         if all(sympy.N(v, 30) != 0 for v in vals[1:]):
             break
     else:  # pragma: no cover
@@ -210,9 +214,11 @@ def polynomial_sequence(name: str, poly, domain=(0, 1)) -> dict:
         / sympy.factorial(d + 1)
     a_, b_ = (sympy.nsimplify(t) for t in domain)
     moment = sympy.integrate(x ** (2 * d + 2), (x, a_, b_)) / (b_ - a_)
-    e1 = sympy.expand(err).coeff(h, 1)            # err = e1 h + O(h^2)
-    lead = sympy.simplify(e1 ** 2 * moment) * h ** 2
+    # err = e1 h + e2 h^2 + ... + e_d h^d (v_k is a Laurent polynomial in h with
+    # powers -1..-d): err/h is a polynomial in h, e1 its value at h = 0
+    e1 = _tidy(sympy.cancel(err / h).subs(h, 0))
+    lead = sympy.factor(e1 ** 2 * moment) * h ** 2
     theta = [sympy.Integer(k + 1) * h for k in range(d)] + [b] * d + \
-        [sympy.simplify(v[k]) for k in range(d)] + [sympy.simplify(c)]
+        [_tidy(v[k]) for k in range(d)] + [_tidy(c)]
     return {"b": b, "h": h, "theta": theta, "risk_leading": lead, "norm_exponent": -d,
             "expr": c + sum(v[k] * s.subs(z, b + (k + 1) * h * x) for k in range(d))}
