@@ -5,9 +5,11 @@ width ``--width`` with ``--activation``, target ``--target`` (a sympy
 expression in ``x``).  Decided cases (anything else is a clear error, exit 2,
 never a guess):
 
-* ``relu``, continuous piecewise polynomial target, width 1-3: exact global
+* ``relu``, continuous piecewise polynomial target, width 1-3 (larger widths
+  only when they realize a piecewise linear target exactly): exact global
   minimizer by enumeration (:mod:`symadam.symbolic.relu_exact_minimizer`);
-  attained.
+  attained.  Non-polynomial targets (``sin(x)``) are refused: there is no
+  exact route for them.
 * ``relu``, piecewise constant target with ``J`` jumps, width ``>= 2J``:
   infimum 0, not attained; the pair sequence and its exact risk.
 * ``tanh``/``logistic``/``softplus``/``gelu``, polynomial target of degree
@@ -18,6 +20,8 @@ never a guess):
   ``d = 1``: ``sigma`` is not affine), with an explicit diverging sequence.
 """
 from __future__ import annotations
+
+import re
 
 import sympy
 
@@ -34,9 +38,13 @@ def add_parser(sub):
     p.add_argument("--target", required=True, help="sympy expression in x, e.g. 'x**2'")
     p.add_argument("--width", required=True, type=int, help="hidden width m >= 1")
     p.add_argument("--domain", default="0,1",
-                   help="a,b: input uniform on [a, b] (default 0,1; write --domain=-1,1 "
-                        "for a negative a)")
+                   help="a,b: input uniform on [a, b] (default 0,1; --domain -1,1 and "
+                        "--domain=-1,1 both work)")
     add_json(p)
+    # argparse reads '-1,1' as an option unless it looks like a negative number; this
+    # sub-command has no option starting with a digit, so any '-<digit>...' is a value
+    # (Python >= 3.13 already uses this rule).
+    p._negative_number_matcher = re.compile(r"^-\.?\d")
     return p
 
 
@@ -84,9 +92,6 @@ def _relu(f, width):
     from ..symbolic.relu_exact_minimizer import exact_minimizer
 
     if f.is_continuous():
-        if width > 3:
-            raise ValueError("width must be 1..3 for the exact ReLU route (larger widths "
-                             "are not decided by this command)")
         try:
             sol = exact_minimizer(f, width)
         except NotImplementedError as exc:
@@ -99,11 +104,13 @@ def _relu(f, width):
                              "candidates": len(sol.candidates)}}
     degs = [sympy.Poly(q, X).degree() for q in f.pieces]
     jumps = [(p, f.pieces[i + 1] - f.pieces[i]) for i, p in enumerate(f.interior_breaks)]
-    if max(degs) > 0 or 2 * len(jumps) > width:
+    if max(degs) > 0 or 2 * len(jumps) > width:   # e.g. (x - t) 1{x > t}: not decided here
         raise ValueError("target must be continuous for the ReLU route (discontinuous targets "
                          "are decided only when piecewise constant with width >= 2 * jumps)")
     a, b = f.domain
-    n = 1000
+    gaps = [q - p for p, q in zip(f.breaks[:-1], f.breaks[1:])]
+    n_min = sympy.ceiling(1 / min(gaps))      # ramps of width 1/n stay apart and inside
+    n = max(1000, int(n_min))
     theta_w, theta_b, theta_v = [], [], []
     for t, J in jumps:
         w1, w2, b1, b2, v1, v2, _ = pair_theta(n, t, J)
@@ -114,8 +121,6 @@ def _relu(f, width):
     theta = theta_w + [0] * pad + theta_b + [0] * pad + theta_v + [0] * pad + [f.pieces[0]]
     ns = sympy.Symbol("n", positive=True)
     risk = sum(J ** 2 for _, J in jumps) / (12 * ns * (b - a))
-    gaps = [q - p for p, q in zip(f.breaks[:-1], f.breaks[1:])]
-    n_min = sympy.ceiling(1 / min(gaps))
     return {"attained": False, "infimum": "0", "best_risk": _dec(risk.subs(ns, n), 30),
             "parameters": [str(sympy.sympify(t)) for t in theta],
             "parameter_norm": _norm([sympy.sympify(t) for t in theta]),

@@ -49,6 +49,13 @@ class Candidate:
     risk: sympy.Expr
 
     def risk_float(self) -> float:
+        """The risk as a float (evaluated at 30 digits, then rounded).
+
+        Examples
+        --------
+        >>> exact_minimizer("x**2", 1).candidates[0].risk_float() == 4 / 3645
+        True
+        """
         return float(sympy.N(self.risk, 30))
 
 
@@ -87,6 +94,11 @@ class ExactSolution:
         Kink neurons get ``w = s_j``, ``b = -s_j t_j``, ``v = u_j``; the free
         slope is a neuron ``relu(x - a)`` (kink at the left end); unused
         neurons are zero.
+
+        Examples
+        --------
+        >>> exact_minimizer("x**2", 1).theta()
+        [1, -1/3, 4/3, 1/27]
         """
         a, _ = self.target.domain
         net = self.network
@@ -202,7 +214,8 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     target : str, sympy expression or PiecewisePolynomial
         A *continuous* piecewise polynomial on ``domain``.
     width : int
-        1, 2 or 3.
+        1, 2 or 3; any larger width when the target is a continuous piecewise
+        linear function that width realizes exactly (minimum 0).
     domain : pair of rationals
         Input interval ``[a, b]`` (ignored if ``target`` is a PiecewisePolynomial).
     density : PiecewisePolynomial, optional
@@ -224,12 +237,15 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     >>> exact_minimizer("Abs(x - 1/2)", 2).risk
     0
     """
-    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= 3:
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
         raise ValueError(f"width must be an integer in 1..3 for the exact route, got {width!r}")
     f = target if isinstance(target, PiecewisePolynomial) else \
         parse_target(target, domain, continuous=True)
     if not f.is_continuous():
         raise ValueError("target must be continuous on the domain")
+    if width > 3 and realize_exactly(f, width, bool(skip)) is None:
+        raise ValueError(f"width must be an integer in 1..3 for the exact route, got {width!r}"
+                         " (larger widths only when the target is realized exactly)")
     density = density or uniform_density(f.domain)
     _check_density(density, f.domain)
     return _solve_cached(f, width, density, bool(skip))
