@@ -65,7 +65,10 @@ def exact_param(name: str, x: Any) -> sympy.Rational:
 def check_avf_params(beta1: Any, beta2: Any, eps: Any) -> tuple:
     """Validate ``beta1, beta2 in [0, 1)``, ``eps >= 0`` and, at ``eps = 0``, ``beta1^2 < beta2``.
 
-    Returns the three as exact rationals.
+    The last condition is waived for ``beta1 = 0`` (then ``M = G_0`` and
+    ``|M|/sqrt(V) <= (1-beta2)^{-1/2}``: the RMSprop-like field is bounded,
+    and at ``beta2 = 0`` it is ``E[sign G]``).  Returns the three as exact
+    rationals.
 
     Examples
     --------
@@ -75,13 +78,15 @@ def check_avf_params(beta1: Any, beta2: Any, eps: Any) -> tuple:
     Traceback (most recent call last):
     ...
     ValueError: beta1**2 must be < beta2 when eps = 0 (got beta1**2 = 81/100 >= beta2 = 4/5): then sum_k a_k^2/b_k diverges, M/sqrt(V) is unbounded and A need not be finite; use eps > 0
+    >>> check_avf_params(0, 0, 0)
+    (0, 0, 0)
     """
     b1, b2, e = exact_param("beta1", beta1), exact_param("beta2", beta2), exact_param("eps", eps)
     check_unit_interval("beta1", float(b1))
     check_unit_interval("beta2", float(b2))
     if e < 0:
         raise ValueError(f"eps must be >= 0, got {eps!r}")
-    if e == 0 and b1**2 >= b2:
+    if e == 0 and b1 != 0 and b1**2 >= b2:
         raise ValueError(f"beta1**2 must be < beta2 when eps = 0 (got beta1**2 = {b1**2} >= "
                          f"beta2 = {b2}): then sum_k a_k^2/b_k diverges, M/sqrt(V) is unbounded "
                          "and A need not be finite; use eps > 0")
