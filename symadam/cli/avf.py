@@ -20,7 +20,16 @@ from ._common import add_dps, add_json, emit_json
 COMMAND = "avf"
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
+    """Register ``symadam avf {eval,zero,bias} --data SPEC [--beta1 --beta2 --eps --batch ...]``.
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> a = build_parser().parse_args(["avf", "eval", "--data", "bernoulli:0.1"])
+    >>> a.action, a.beta1, a.beta2, a.eps, a.batch, a.dps
+    ('eval', '0.9', '0.999', '0', 1, 30)
+    """
     p = sub.add_parser(COMMAND, help="the Adam vector field: evaluate, find its zero, bias")
     p.add_argument("action", choices=("eval", "zero", "bias"))
     p.add_argument("--data", required=True, metavar="SPEC",
@@ -36,7 +45,20 @@ def add_parser(sub):
     return p
 
 
-def run(args) -> int:
+def run(args: "argparse.Namespace") -> int:
+    """Validate the arguments, then print (or emit as JSON) ``eval``, ``zero`` or ``bias``.
+
+    Bad input raises ``ValueError`` naming the argument (``main`` prints one
+    line and exits 2).
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> run(build_parser().parse_args(["avf", "bias", "--data", "bernoulli:0.3"]))
+    bias ~ k3*(beta1 - 1)*(beta2 - 1)/(2*J*sqrt(s2)*(sqrt(J)*eps + sqrt(s2))*(beta1*beta2 - 1))
+         = -1/5045 = -0.000198216055500495530591539838916
+    0
+    """
     from ..precision.avf import avf_value, avf_zero, check_avf_params
     from ..symbolic.avf_bias import first_order_bias, first_order_bias_formula
     from ..symbolic.laws import parse_data

@@ -133,7 +133,13 @@ class DataLaw:
         raise ValueError(f"unknown law kind {self.kind!r}")  # pragma: no cover
 
     def mean(self) -> sympy.Expr:
-        """``E[X]`` (the minimizer of ``E[1/2 (theta - X)^2]``)."""
+        """``E[X]`` (the minimizer of ``E[1/2 (theta - X)^2]``).
+
+        Examples
+        --------
+        >>> parse_data("discrete:-1,0,3@1/4,1/2,1/4").mean()
+        1/2
+        """
         return self.raw_moment(1)
 
     def central_moment(self, n: int) -> sympy.Expr:
@@ -149,7 +155,13 @@ class DataLaw:
                                 for k in range(n + 1)))
 
     def variance(self) -> sympy.Expr:
-        """``Var X`` exactly."""
+        """``Var X`` exactly.
+
+        Examples
+        --------
+        >>> parse_data("uniform:0,1").variance(), parse_data("bernoulli:0.3").batch_mean(2).variance()
+        (1/12, 21/200)
+        """
         return self.central_moment(2)
 
     def is_symmetric(self) -> bool:
