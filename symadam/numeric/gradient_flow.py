@@ -53,7 +53,14 @@ class FlowResult:
     method: str
 
     def monotone_loss(self, rtol: float = 1e-9) -> bool:
-        """True if the sampled loss never increases beyond ``rtol`` relative."""
+        """True if the sampled loss never increases beyond ``rtol`` relative.
+
+        Examples
+        --------
+        >>> e = np.zeros(3)
+        >>> FlowResult(e, e[:, None], np.array([3.0, 2.0, 2.5]), e, 0, 0, "BDF").monotone_loss()
+        False
+        """
         d = np.diff(self.loss)
         return bool(np.all(d <= rtol * np.abs(self.loss[:-1]) + 1e-300))
 
