@@ -137,3 +137,27 @@ def test_fresh_monte_carlo_against_standard_error():
         est, se = y.mean(), y.std(ddof=1) / math.sqrt(len(y))
         v = float(avf_value(SPEC, str(t), "0.8", "0.95", str(eps), dps=15).value)
         assert abs(est - v) < 4.5 * se
+
+
+def test_zero_with_irrational_first_order_guess():
+    # eps > 0, J = 2: the first-order bias contains sqrt(Var X / J) = sqrt(9/8),
+    # irrational; avf_zero rejected it as a guess (and so did `symadam avf zero`).
+    from symadam.precision.avf import avf_zero
+    from symadam.symbolic.avf_bias import first_order_bias
+    g = first_order_bias(SPEC, "0.9", "0.9999", "0.5", 2)
+    assert not g.is_Rational
+    z = avf_zero(SPEC, "0.9", "0.9999", "0.5", 2, dps=16, guess=g)
+    # the delta-method term is the leading one as beta2 -> 1: relative
+    # correction O(1 - beta2) (observed 1.25e-4 here, 1.1e-2 at beta2 = 0.99)
+    assert abs(float(z.bias) / float(g) - 1) < 5e-4
+
+
+def test_cli_zero_with_irrational_guess(capsys):
+    import json
+    from symadam.cli import main
+    rc = main(["avf", "zero", "--data", "bernoulli:0.3", "--eps", "0.1", "--beta2", "0.9999",
+               "--dps", "15", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["digits"] == 15
+    assert set(out) == {"zero", "minimizer", "bias", "first_order_bias", "digits", "error"}
+    assert abs(float(out["bias"]) / float(out["first_order_bias"]) - 1) < 5e-4

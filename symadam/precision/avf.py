@@ -206,6 +206,16 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
         return AVFValue(to_mpf(th), +v2, +err, digits, dps)
 
 
+def _guess_mpf(guess: Any) -> Any:
+    """``guess`` as an mpf; sympy expressions may be irrational (e.g. ``sqrt(J)`` at ``eps > 0``)."""
+    if isinstance(guess, sympy.Basic) and not isinstance(guess, sympy.Rational):
+        v = sympy.N(guess, mpmath.mp.dps + 5)
+        if not (v.is_real and v.is_finite):
+            raise ValueError(f"guess must be a finite real number, got {guess!r}")
+        return mpmath.mpf(str(v))
+    return to_mpf(exact_param("guess", guess))
+
+
 def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batch: int = 1,
              dps: int = 30, grad: Any = None, guess: Any = None) -> AVFZero:
     """The zero ``vartheta`` of ``A`` near the minimizer ``theta*``, to ``dps`` digits.
@@ -244,7 +254,7 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
             a, fa = ts, fs
             b = fb = None
             if guess is not None and float(guess) != 0:
-                cand = ts + 2 * to_mpf(exact_param("guess", guess))
+                cand = ts + 2 * _guess_mpf(guess)
                 fc = f(cand)
                 if fc * fa < 0:
                     b, fb = cand, fc
