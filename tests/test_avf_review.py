@@ -161,3 +161,14 @@ def test_cli_zero_with_irrational_guess(capsys):
     assert rc == 0 and out["digits"] == 15
     assert set(out) == {"zero", "minimizer", "bias", "first_order_bias", "digits", "error"}
     assert abs(float(out["bias"]) / float(out["first_order_bias"]) - 1) < 5e-4
+
+
+@pytest.mark.parametrize("spec,theta,eps,dps", [("uniform:0,1", "0.5", 0, 15),
+                                                ("normal:2,3", "2", 0, 30)])
+def test_zero_value_at_symmetric_continuous_law(spec, theta, eps, dps):
+    # A(E X) = 0 for a symmetric law; the computed value is round-off
+    # (~1e-32, 1e-56) with an error estimate ~1e-25, 1e-48: dps absolute digits
+    # of the scale.  This raised "digits not reached" (it demanded 2 dps digits),
+    # so `symadam avf eval --data normal:2,3` at its default theta failed.
+    r = avf_value(spec, theta, "0.8", "0.95", eps, dps=dps)
+    assert r.digits == dps and abs(r.value) < 10.0**-dps and r.error < 10.0**-dps

@@ -197,7 +197,10 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
     v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 16, history)
     with mpmath.workdps(dps + 16):
         err = abs(v1 - v2) + e2
-        ref = max(abs(v2), scale * mpmath.mpf(10)**(-dps))
+        # |A| below 10^-dps of the natural scale: A is zero to the working
+        # precision and its digits are absolute digits of that scale (was
+        # max(|A|, scale 10^-dps), which demanded 2 dps digits of a zero)
+        ref = abs(v2) if abs(v2) >= scale * mpmath.mpf(10)**(-dps) else scale
         digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
     if digits < dps:
         raise ValueError(f"dps: the requested {dps} digits are not reached at theta={th} "
