@@ -172,3 +172,26 @@ def test_zero_value_at_symmetric_continuous_law(spec, theta, eps, dps):
     # so `symadam avf eval --data normal:2,3` at its default theta failed.
     r = avf_value(spec, theta, "0.8", "0.95", eps, dps=dps)
     assert r.digits == dps and abs(r.value) < 10.0**-dps and r.error < 10.0**-dps
+
+
+@pytest.mark.parametrize("theta", ["0.01", "1e-4", "1e-6"])
+def test_atom_much_closer_than_the_scale(theta):
+    # beta1 = beta2 = 0, eps = 1e-3: A = 0.9 t/(eps + t) - 0.1 (1 - t)/(eps + 1 - t)
+    # for bernoulli:0.1 at theta = t (exact, in mpmath).  The atom g = t << sqrt(E G^2)
+    # contributes at w ~ sqrt(E G^2)/t beyond the fixed subdivision: at t = 0.01 the value
+    # was off by 2.4e-15 with a reported error of 1e-20 (15 "digits"), smaller t raised.
+    import mpmath
+    with mpmath.workdps(40):
+        t, e = mpmath.mpf(theta), mpmath.mpf("1e-3")
+        exact = mpmath.mpf(9) / 10 * t / (e + t) - mpmath.mpf(1) / 10 * (1 - t) / (e + 1 - t)
+        r = avf_value("bernoulli:0.1", theta, 0, 0, "1e-3", dps=20)
+        assert abs(r.value - exact) < 10.0**-20 * abs(exact)
+    assert avf_value("bernoulli:0.1", theta, 0, 0, 0, dps=15).value == pytest.approx(0.8, abs=1e-15)
+
+
+def test_atom_close_to_theta_against_enumeration():
+    # beta1 = 0.2, beta2 = 0.3 at theta = 1e-4: Aitken on 2^17..2^19 histories
+    # gives 0.0828149 (ratio 0.303, still drifting by ~4e-6); the fixed
+    # subdivision raised "digits not reached" here
+    r = float(avf_value("bernoulli:0.1", "1e-4", "0.2", "0.3", 0, dps=15).value)
+    assert abs(r - 0.08281492) < 2e-5
