@@ -321,7 +321,12 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
             else:
                 raise ValueError(f"dps: the zero did not converge to {dps} digits")
             rz = _raw(gl, z, b1, b2, e, dps + 16)[0]
-        err = abs(rz / slope) if slope != 0 else mpmath.inf
+            # cross-precision check at no extra cost: fz (dps + 8 digits) is A at the
+            # previous iterate, |fz| = |slope step| <= |slope| 10^-(dps+4) |z|
+            rerr = abs(rz) + abs(rz - fz)
+        if symmetric:
+            rerr = abs(rz)
+        err = abs(rerr / slope) if slope != 0 else mpmath.inf
         ref = max(abs(z), mpmath.mpf(10)**(-dps))
         digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
     if digits < dps:
