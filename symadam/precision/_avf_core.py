@@ -90,7 +90,7 @@ class AVFIntegrand:
         # u ~ 1/gmin2 (V can be as small as gmin2), which integrate_avf must cover
         self.gmin2 = None
         if gl.discrete:
-            g2 = [g * g for g, _ in gl.atoms(theta) if g != 0]
+            g2 = [g * g for g, p in gl.atoms(theta) if g != 0 and p != 0]
             self.gmin2 = min(g2) if g2 else None
         fact = [mpmath.mpf(1)]
         for n in range(1, R + 1):
