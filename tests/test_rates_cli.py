@@ -77,9 +77,13 @@ def test_rate_degenerate_kappa_1(capsys):
 
 
 def test_untuned_values_follow_the_declared_domain(capsys):
-    """Adam declares beta2 in (0, 1): --beta2 0 is refused (was accepted), a tiny eps is fine."""
-    assert main(["rate", "adam", "--beta2", "0"]) == 2
-    assert "beta2 must be in (0, 1)" in capsys.readouterr().err
+    """Adam declares beta2 in [0, 1) (the issue's range): 0 is accepted, 1 and -0.1 are refused
+    naming the argument; a tiny eps is fine."""
+    assert main(["rate", "adam", "--beta2", "0", "--json"]) == 0
+    capsys.readouterr()
+    for bad in ("1", "-0.1"):
+        assert main(["rate", "adam", f"--beta2={bad}"]) == 2
+        assert "beta2 must be in [0, 1)" in capsys.readouterr().err
     assert main(["rate", "adam", "--kappa", "10", "--eps", "1e-15", "--beta2", "0.999",
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
