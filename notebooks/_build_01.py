@@ -59,6 +59,16 @@ cells = [
         "(1 - lb(x)) for x in ks[::10]]\n"
         "assert max(abs(g) for g in gap) < 1e-12  # heavy ball attains the lower bound"),
 ]
-nb = nbf.v4.new_notebook(cells=cells, metadata={"kernelspec": {
-    "name": "python3", "display_name": "Python 3", "language": "python"}})
-Path(__file__).with_name("01_polyak_rates.ipynb").write_text(nbf.writes(nb))
+
+
+def build() -> None:
+    """Write the notebook with deterministic cell ids (no outputs)."""
+    for i, cell in enumerate(cells):
+        cell["id"] = f"polyak-{i:02d}"
+    nb = nbf.v4.new_notebook(cells=cells, metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    Path(__file__).with_name("01_polyak_rates.ipynb").write_text(nbf.writes(nb))
+
+
+if __name__ == "__main__":  # not on import: pytest's doctest collection imports this file
+    build()
