@@ -9,6 +9,8 @@ from the item, never from the worker).
 """
 from __future__ import annotations
 
+import functools
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
@@ -89,8 +91,23 @@ class ProcessExecutor:
         self.close()
 
 
+#: One task at a time per process: mpmath's working precision (``workdps``) is a process-wide
+#: setting, so two tasks in threads of one Dask worker process could change each other's
+#: precision mid-computation.  Parallelism comes from worker processes, not threads.
+_TASK_LOCK = threading.Lock()
+
+
+def _one_at_a_time(fn: Callable[[Any], Any], x: Any) -> Any:
+    with _TASK_LOCK:
+        return fn(x)
+
+
 class DaskExecutor:
     """A Dask ``distributed`` client at ``address`` (extra ``[dask]``).
+
+    Tasks run one at a time in each worker process (a process-wide lock), because
+    mpmath's precision is global to a process; start workers with several processes
+    (``--nworkers``) rather than several threads to use more cores.
 
     Parameters
     ----------
@@ -125,7 +142,8 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
         """Order-preserving map on the cluster (``pure=False``: every item is run)."""
-        futures = self._client.map(fn, list(items), pure=False)
+        futures = self._client.map(functools.partial(_one_at_a_time, fn), list(items),
+                                   pure=False)
         return self._client.gather(futures)
 
     def close(self) -> None:
