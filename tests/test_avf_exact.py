@@ -111,8 +111,8 @@ def test_bad_inputs_of_evaluator():
         avf_value("bernoulli:0.1", 0, batch=0)
     with pytest.raises(ValueError, match="dps"):
         avf_value("bernoulli:0.1", 0, dps=5)
-    with pytest.raises(ValueError, match="uniform"):
-        avf_value("uniform:0,1", 0, batch=3)
+    with pytest.raises(ValueError, match="batch"):
+        avf_value("uniform:0,1", 0, batch=-3)
 
 
 def test_large_beta1_works_with_eps():

@@ -52,8 +52,8 @@ def test_batch_mean_moments_scale():
 def test_batch_errors():
     with pytest.raises(ValueError, match="J"):
         parse_data("bernoulli:0.5").batch_mean(0)
-    with pytest.raises(ValueError, match="uniform"):
-        parse_data("uniform:0,1").batch_mean(2)
+    with pytest.raises(ValueError, match="already a batch mean"):
+        parse_data("exponential:1").batch_mean(2).batch_mean(2)
 
 
 def test_moments_against_integration():

@@ -88,7 +88,7 @@ def test_cli_bias_json(capsys):
     ["avf", "eval", "--data", "bernoulli:0.1", "--eps", "-1"],
     ["avf", "eval", "--data", "bernoulli:0.1", "--batch", "0"],
     ["avf", "eval", "--data", "nonsense"],
-    ["avf", "zero", "--data", "uniform:0,1", "--batch", "2"],
+    ["avf", "zero", "--data", "uniform:1,0", "--batch", "2"],
     ["avf", "eval", "--data", "bernoulli:0.1", "--dps", "3"],
 ])
 def test_cli_bad_input_exit_2(argv, capsys):

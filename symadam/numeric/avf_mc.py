@@ -63,6 +63,10 @@ def sample_batch_means(law: Any, size: Any, rng: np.random.Generator) -> np.ndar
     if kind == "uniform":
         a, b = (float(v) for v in law.params)
         return rng.uniform(a, b, size=size)
+    if kind == "irwinhall":   # mean of J uniforms, drawn directly
+        J, a, b = int(law.params[0]), float(law.params[1]), float(law.params[2])
+        shape = (size,) if np.isscalar(size) else tuple(size)
+        return rng.uniform(a, b, size=shape + (J,)).mean(axis=-1)
     raise ValueError(f"cannot sample law kind {kind!r}")
 
 

@@ -9,6 +9,7 @@ mpmath.  Call inside ``mpmath.workdps``.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +63,45 @@ def _continuous(law: DataLaw):
                 return +_g(c, th)
 
         return f2, g2
+    if law.kind == "irwinhall":   # common subexpressions: the erf/exp of each breakpoint
+        f = sympy.lambdify((C, THETA), phi, modules=mods, cse=True)
+        g = sympy.lambdify((C, THETA), psi, modules=mods, cse=True)
+        return _irwin_hall_guarded(law, f, g)
     return f, g
+
+
+def _irwin_hall_guarded(law: DataLaw, f, g):
+    """Guard digits for the Irwin--Hall closed forms (piecewise polynomial x Gaussian).
+
+    Losses: the alternating binomial sums of the pieces (~ J log10(2e)), the
+    power basis in ``y = theta - x`` (~ J log10(1 + R/w), ``w`` the piece width,
+    ``R`` the largest ``|y|``), the integration-by-parts recursion at small ``c``
+    (~ (J+1)/2 log10(1 + (J+1)/(c w^2))) and, for ``theta`` outside ``[a, b]``,
+    the exponentially small result (``c dist^2 / ln 10``).  A deficient guard is
+    caught by the evaluator's two-precision check, never silently accepted.
+    """
+    J, a, b = (float(v) for v in law.params)
+    w = (b - a) / J
+    base = J * math.log10(2 * math.e) + 10
+
+    def guard(c, th):
+        thf = float(th)
+        R = max(abs(thf - a), abs(thf - b))
+        dist = max(a - thf, thf - b, 0.0)
+        cm = mpmath.mpf(c)
+        rec = (J + 1) / 2 * float(mpmath.log10(1 + (J + 1) / (cm * w * w))) if cm > 0 else 0
+        out = float(cm) * dist * dist / math.log(10) if cm < 1e300 else 1e300
+        return int(base + J * math.log10(1 + R / w) + rec + min(out, 1e6)) + 1
+
+    def f2(c, th, _f=f):
+        with mpmath.extradps(guard(c, th)):
+            return +_f(c, th)
+
+    def g2(c, th, _g=g):
+        with mpmath.extradps(guard(c, th)):
+            return +_g(c, th)
+
+    return f2, g2
 
 
 class GradientLaw:

@@ -28,6 +28,7 @@ import sympy
 from sympy import Rational, exp, pi, sqrt
 
 from .derivation import Derivation
+from .irwin_hall import irwin_hall_functionals, irwin_hall_pieces
 from .laws import DataLaw
 
 __all__ = ["C", "THETA", "U", "erfcx", "kernel", "laplace_functionals", "derive_kernel",
@@ -130,7 +131,9 @@ def laplace_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
     Uniform ``U(a, b)``: error functions (three cancellation-free branches).
     ``Gamma(J, lam)`` (exponential data, ``J = 1``, and their batch means):
     the moments ``int_0^oo x^n e^{-c x^2 + beta x} dx`` by integration by
-    parts from ``erfcx`` (:class:`erfcx`).  Discrete: finite sums.
+    parts from ``erfcx`` (:class:`erfcx`).  Irwin--Hall (uniform data,
+    ``J > 1``): finite sums of ``int y^n e^{-c y^2} dy`` over the ``J`` pieces
+    (:func:`symadam.symbolic.irwin_hall.irwin_hall_functionals`).  Discrete: finite sums.
     The continuous forms are checked against ``sympy.integrate`` in
     :func:`derive_laplace` and the tests.
 
@@ -160,6 +163,9 @@ def laplace_functionals(law: DataLaw) -> tuple[sympy.Expr, sympy.Expr]:
             (k * (sympy.erf(ra) + sympy.erf(-rb)), True))
         psi = (exp(-C * (THETA - b)**2) - exp(-C * (THETA - a)**2)) / (2 * C * (b - a))
         return phi, psi
+    if law.kind == "irwinhall":
+        J, a, b = law.params
+        return irwin_hall_functionals(a, b, int(J), C, THETA)
     if law.kind in ("exponential", "gamma"):
         J, lam = ((sympy.Integer(1),) + law.params) if law.kind == "exponential" else law.params
         J = int(J)
@@ -188,6 +194,10 @@ def _density(law: DataLaw) -> tuple[sympy.Expr, tuple]:
     if law.kind == "exponential":
         (lam,) = law.params
         return lam * exp(-lam * _X), (0, sympy.oo)
+    if law.kind == "irwinhall":
+        J, a, b = law.params
+        pcs = irwin_hall_pieces(a, b, int(J), _X)
+        return sympy.Piecewise(*[(p, _X <= hi) for _, hi, p in pcs]), (a, b)
     J, lam = law.params
     return lam**J * _X**(J - 1) * exp(-lam * _X) / sympy.factorial(J - 1), (0, sympy.oo)
 
@@ -212,9 +222,15 @@ def derive_laplace(law: DataLaw) -> Derivation:
     dens, (lo, hi) = _density(law)
     d = Derivation(f"Laplace functionals of G = theta - X, X ~ {law.spec or law.kind}")
     d.add("Density of the data:", dens, r"f(x)")
-    phi = sympy.integrate(exp(-C * (THETA - _X)**2) * dens, (_X, lo, hi), conds="none")
-    psi = sympy.integrate((THETA - _X) * exp(-C * (THETA - _X)**2) * dens, (_X, lo, hi),
-                          conds="none")
+    if law.kind == "irwinhall":   # piece by piece: sympy.integrate of each polynomial piece
+        J, a, b = law.params
+        pcs = [(p, l, h) for l, h, p in irwin_hall_pieces(a, b, int(J), _X)]
+    else:
+        pcs = [(dens, lo, hi)]
+    phi = sum((sympy.integrate(exp(-C * (THETA - _X)**2) * p, (_X, l, h), conds="none")
+               for p, l, h in pcs), sympy.Integer(0))
+    psi = sum((sympy.integrate((THETA - _X) * exp(-C * (THETA - _X)**2) * p, (_X, l, h),
+                               conds="none") for p, l, h in pcs), sympy.Integer(0))
     d.add("Integrating against the density:", phi, r"\varphi(c) = E[e^{-cG^2}]")
     d.add("and", psi, r"\psi(c) = E[G e^{-cG^2}]")
     d.results["phi"] = phi

@@ -16,8 +16,10 @@ exact and normalised).
 
 Batch means: discrete laws by exact convolution (the support of the batch
 mean is enumerated, at most ``MAX_ATOMS`` atoms); ``normal:m,s`` gives
-``N(m, s^2/J)``; ``exponential:rate`` gives ``Gamma(J, J*rate)``; the uniform
-law has no implemented exact batch mean for ``J > 1`` (``ValueError``).
+``N(m, s^2/J)``; ``exponential:rate`` gives ``Gamma(J, J*rate)``;
+``uniform:a,b`` gives the scaled Irwin--Hall law (kind ``"irwinhall"``, a
+piecewise polynomial density of degree ``J - 1`` on ``J`` pieces; see
+:mod:`symadam.symbolic.irwin_hall`).
 
 Only sympy is imported (symbolic layer).
 """
@@ -31,13 +33,14 @@ import sympy
 from sympy import Rational
 
 from .._validate import check_int
+from .irwin_hall import irwin_hall_moment
 
 __all__ = ["DataLaw", "parse_data", "MAX_ATOMS"]
 
 #: Largest support the exact batch-mean convolution will build.
 MAX_ATOMS = 20000
 
-_KINDS = ("discrete", "normal", "exponential", "uniform", "gamma")
+_KINDS = ("discrete", "normal", "exponential", "uniform", "gamma", "irwinhall")
 
 
 def _num(token: Any, name: str) -> tuple[sympy.Rational, bool]:
@@ -78,10 +81,11 @@ class DataLaw:
     ----------
     kind : str
         ``"discrete"``, ``"normal"``, ``"exponential"``, ``"uniform"`` or
-        ``"gamma"`` (a batch mean of exponential data).
+        ``"gamma"`` (a batch mean of exponential data) or ``"irwinhall"`` (a
+        batch mean of uniform data).
     params : tuple of sympy.Rational
         ``normal``: (m, s); ``exponential``: (rate,); ``uniform``: (a, b);
-        ``gamma``: (shape J, rate); ``discrete``: empty.
+        ``gamma``: (shape J, rate); ``irwinhall``: (J, a, b); ``discrete``: empty.
     atoms : tuple of (x, p)
         Support and probabilities of a discrete law (exact, sorted by x).
     spec : str
@@ -130,6 +134,9 @@ class DataLaw:
         if self.kind == "uniform":
             a, b = self.params
             return (b**(n + 1) - a**(n + 1)) / ((n + 1) * (b - a))
+        if self.kind == "irwinhall":
+            J, a, b = self.params
+            return irwin_hall_moment(a, b, int(J), n)
         raise ValueError(f"unknown law kind {self.kind!r}")  # pragma: no cover
 
     def mean(self) -> sympy.Expr:
@@ -172,7 +179,7 @@ class DataLaw:
         >>> parse_data("rademacher").is_symmetric(), parse_data("bernoulli:0.1").is_symmetric()
         (True, False)
         """
-        if self.kind in ("normal", "uniform"):
+        if self.kind in ("normal", "uniform", "irwinhall"):
             return True
         if self.kind in ("exponential", "gamma"):
             return False
@@ -187,8 +194,7 @@ class DataLaw:
         Raises
         ------
         ValueError
-            ``J < 1``; a discrete support above :data:`MAX_ATOMS`; a uniform
-            law with ``J > 1`` (no exact batch law implemented).
+            ``J < 1``; a discrete support above :data:`MAX_ATOMS`.
 
         Examples
         --------
@@ -198,6 +204,9 @@ class DataLaw:
         (0, 1)
         >>> parse_data("exponential:3").batch_mean(2).kind
         'gamma'
+        >>> ih = parse_data("uniform:0,1").batch_mean(3)
+        >>> ih.kind, ih.params, ih.variance()
+        ('irwinhall', (3, 0, 1), 1/36)
         """
         J = check_int("J (batch size)", J, 1)
         if J == 1:
@@ -224,8 +233,11 @@ class DataLaw:
                 dist = new
             atoms = tuple(sorted(((x / J, p) for x, p in dist.items()), key=lambda t: t[0]))
             return DataLaw("discrete", (), atoms, tag)
-        raise ValueError(f"J (batch size) must be 1 for {self.kind} data: no exact law of the "
-                         f"batch mean is implemented (Irwin-Hall not supported)")
+        if self.kind == "uniform":
+            a, b = self.params
+            return DataLaw("irwinhall", (sympy.Integer(J), a, b), (), tag)
+        raise ValueError(f"J (batch size) must be 1 for {self.kind} data: this law is "
+                         f"already a batch mean")
 
     def gradient_atoms(self, theta: Any) -> tuple:
         """Atoms ``(theta - x, p)`` of ``G = theta - X`` for a discrete law.
