@@ -21,19 +21,19 @@ from mpmath import mpf
 
 
 def _clear_caches() -> None:
-    from symadam.symbolic import rate_engine
-    from symadam.symbolic.methods import adam, rmsprop
+    from symadam.rates import adam_tuning as at
+    from symadam.rates import engine as rate_engine
 
     rate_engine._tune.cache_clear()
     rate_engine._linearize.cache_clear()
-    for f in (adam.adam_rate_derivation, adam.adam_linearization_derivation,
-              adam.adam_optimality_derivation, adam.adam_eps_inside_derivation,
-              rmsprop.rmsprop_rate_derivation, rmsprop.rmsprop_optimality_derivation):
+    for f in (at.adam_rate_derivation, at.adam_linearization_derivation,
+              at.adam_optimality_derivation, at.adam_eps_inside_derivation,
+              at.rmsprop_rate_derivation, at.rmsprop_optimality_derivation):
         f.cache_clear()
 
 
 def bench_derive(repeat: int) -> None:
-    from symadam.symbolic.rate_engine import tune
+    from symadam.rates.engine import tune
 
     def timed(names):
         best = float("inf")
@@ -56,8 +56,8 @@ def bench_derive(repeat: int) -> None:
 
 
 def bench_steps(steps: int) -> None:
-    from symadam.numeric.optimizers import adam_trajectory
-    from symadam.precision.adam_iterate import adam_iterate, diagonal_quadratic
+    from symadam.rates.adam_iterate_mp import adam_iterate, diagonal_quadratic
+    from symadam.rates.optimizers_np import adam_trajectory
 
     lam = np.array([1.0, 10.0, 100.0])
     t0 = time.perf_counter()
@@ -78,7 +78,7 @@ def bench_steps(steps: int) -> None:
 
 
 def bench_transient(max_steps: int, beta2s, epss) -> None:
-    from symadam.precision.adam_iterate import adam_iterate, diagonal_quadratic
+    from symadam.rates.adam_iterate_mp import adam_iterate, diagonal_quadratic
 
     kappa = 100
     with mpmath.workdps(30):

@@ -17,13 +17,13 @@ import time
 import mpmath
 import numpy as np
 
-from symadam.numeric.adam_sim import simulate_adam
-from symadam.numeric.avf_mc import avf_mc
-from symadam.precision._avf_core import AVFIntegrand, integrate_avf
-from symadam.precision._avf_law import GradientLaw
-from symadam.precision.avf import avf_value
-from symadam.precision.identity import agreeing_digits
-from symadam.symbolic.laws import parse_data
+from symadam.avf._law_mp import GradientLaw
+from symadam.avf._quadrature_mp import AVFIntegrand, integrate_avf
+from symadam.avf.field_mp import avf_value
+from symadam.avf.laws import parse_data
+from symadam.avf.mc_np import avf_mc
+from symadam.avf.sim_np import simulate_adam
+from symadam.core.identity import agreeing_digits
 
 THETA = "0.12"
 
@@ -35,7 +35,8 @@ def exact_part():
     gl = GradientLaw("bernoulli:0.1")
     t0 = time.perf_counter()
     with mpmath.workdps(38):   # what avf_value(dps=30) computes first (dps + 8 guard digits)
-        f = AVFIntegrand(gl, mpmath.mpf(THETA), mpmath.mpf("0.9"), mpmath.mpf("0.999"), mpmath.mpf(0))
+        f = AVFIntegrand(gl, mpmath.mpf(THETA), mpmath.mpf("0.9"), mpmath.mpf("0.999"),
+                         mpmath.mpf(0))
         v, _ = integrate_avf(f)
     t_single = time.perf_counter() - t0
     d_single = agreeing_digits(v, ref)

@@ -18,11 +18,10 @@ import time
 import numpy as np
 import sympy
 
-from symadam.numeric.gradient_flow import (fit_power_law, gradient_flow, relu_restarts,
-                                           tanh_width1_law)
-from symadam.numeric.networks import Network
-from symadam.symbolic import relu_exact_minimizer as rem
-from symadam.symbolic.relu_population import X
+from symadam.existence import relu_exact as rem
+from symadam.existence.flow_np import fit_power_law, gradient_flow, relu_restarts, tanh_width1_law
+from symadam.existence.piecewise import X
+from symadam.networks.network import Network
 
 PROBLEMS = (("x**2", 2), ("Max(0, x - 1/4)**2", 1), ("x**3 - x/2", 2))
 

@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_morse.py [--networks 20000] [--torch-networks 400]
 [--problems 40]``.  Prints networks/s for the batched numpy route
-(:func:`symadam.numeric.hessian.risk_derivatives` + one batched ``eigvalsh``)
+(:func:`symadam.networks.hessian.risk_derivatives` + one batched ``eigvalsh``)
 and for ``torch.func.hessian`` + ``torch.linalg.eigvalsh`` per network, both in
 float64 in the same run, their ratio, and the wall times of the same Morse
 sweep run serially and on a 2-worker Dask ``LocalCluster`` (processes).
@@ -19,7 +19,7 @@ import numpy as np
 
 
 def bench_hessians(n_networks: int, n_torch: int, points: int = 40) -> dict:
-    from symadam.numeric.hessian import risk_derivatives
+    from symadam.networks.hessian import risk_derivatives
 
     rng = np.random.default_rng(0)
     m, d = 3, 1
@@ -58,8 +58,8 @@ def bench_hessians(n_networks: int, n_torch: int, points: int = 40) -> dict:
 
 
 def bench_dask(problems: int) -> dict:
-    from symadam.numeric.morse import morse_sweep
-    from symadam.parallel import DaskExecutor
+    from symadam.core.parallel import DaskExecutor
+    from symadam.morse.sweep import morse_sweep
 
     t0 = time.perf_counter()
     s_serial, r_serial = morse_sweep("tanh", 2, 10, problems, seed=0)

@@ -85,7 +85,8 @@ def exact_quadratic_hb(L, mu, h, beta, n, grid=4001):
 
 def main() -> None:
     import symadam
-    from symadam.symbolic.methods import KAPPA, MU, L as Ls
+    from symadam.rates.methods import KAPPA, MU
+    from symadam.rates.methods import L as Ls
 
     print(f"# bench_rates  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
           f"python {platform.python_version()}  cores: 2")

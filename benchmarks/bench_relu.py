@@ -17,10 +17,10 @@ import time
 
 import numpy as np
 
-from symadam.numeric.backprop import backprop_gradient, relu_d1_at_zero
-from symadam.numeric.networks import Network
-from symadam.numeric.relu_checks import sample_problem
-from symadam.numeric.smooth_relu import convergence_study
+from symadam.networks.backprop import backprop_gradient, relu_d1_at_zero
+from symadam.networks.network import Network
+from symadam.relu.checks_np import sample_problem
+from symadam.relu.smooth_np import convergence_study
 
 
 def _best(fn, repeats):

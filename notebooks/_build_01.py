@@ -12,7 +12,7 @@ cells = [
         "literature formulas we compare against."),
     nbf.v4.new_code_cell(
         "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
-        "import mpmath, sympy\nimport symadam\nfrom symadam.symbolic.methods import KAPPA\n"
+        "import mpmath, sympy\nimport symadam\nfrom symadam.rates.methods import KAPPA\n"
         "tunings = {m: symadam.tune(m) for m in ('gd', 'heavy-ball', 'nesterov')}\n"
         "for m, t in tunings.items():\n    print(m, t.rate, t.parameters, t.active_set)"),
     nbf.v4.new_code_cell("tunings['nesterov'].derivation  # renders as Markdown"),
@@ -33,7 +33,7 @@ cells = [
         "for e in ev:\n    print(e.claim_id, e.status, e.digits, e.residual)\n"
         "assert all(e.status == 'verified' and e.digits >= 45 for e in ev)"),
     nbf.v4.new_code_cell(
-        "from symadam.precision.iterate import run_diagonal, empirical_rate\n"
+        "from symadam.rates.iterate_mp import run_diagonal, empirical_rate\n"
         "kv = 50\n"
         "p = {n: mpmath.mpf(str(sympy.N(v.subs({L: kv, mu: 1}), 60))) "
         "for n, v in tunings['heavy-ball'].parameters.items()}\n"

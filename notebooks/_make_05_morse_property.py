@@ -20,10 +20,10 @@ code("""import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from symadam.numeric.morse import morse_sweep
-from symadam.numeric.critical_points import planted_minimum
-from symadam.numeric.redundant import split_neuron, count_zero_eigenvalues
-from symadam.numeric.hessian import risk_derivatives""")
+from symadam.morse.sweep import morse_sweep
+from symadam.morse.critical_np import planted_minimum
+from symadam.morse.redundant_np import split_neuron, count_zero_eigenvalues
+from symadam.networks.hessian import risk_derivatives""")
 md("## 1. A sweep: 40 problems, tanh, width 2, 10 equispaced points, GP targets (length scale 0.3)")
 code("""summary, results = morse_sweep("tanh", 2, 10, problems=40, seed=0)
 {k: v for k, v in summary["critical_points"].items() if v}, summary["runs"]""")

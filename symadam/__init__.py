@@ -10,25 +10,25 @@ Examples
 >>> symadam.Network((1, 3, 1), "tanh").num_params
 10
 """
-from .claims import CheckContext, Claim, Evidence, load_all, run_claims, select
-from .numeric.adam_sim import simulate_adam
-from .numeric.backprop import backprop_gradient, relu_d1_at_zero
-from .numeric.gradient_flow import fit_power_law, gradient_flow
-from .numeric.hessian import risk_hessian
-from .numeric.morse import morse_sweep
-from .numeric.networks import Network
-from .numeric.population import population_risk
-from .numeric.smooth_relu import approximation_gradient, smooth_relu
-from .parallel import make_executor
-from .precision.adam_iterate import adam_iterate
-from .precision.avf import avf_value, avf_zero
-from .precision.identity import agreeing_digits, assert_identity
-from .symbolic.adam_linearization import linearize_adaptive
-from .symbolic.avf_bias import first_order_bias
-from .symbolic.derivation import Derivation, Step
-from .symbolic.methods import METHODS, IterationMap, Parameter, register_method
-from .symbolic.rate_engine import Tuning, characteristic_polynomial, linearize, local_rate, tune
-from .symbolic.relu_exact_minimizer import exact_minimizer
+from .avf.bias import first_order_bias
+from .avf.field_mp import avf_value, avf_zero
+from .avf.sim_np import simulate_adam
+from .core import CheckContext, Claim, Evidence, load_all, run_claims, select
+from .core.derivation import Derivation, Step
+from .core.identity import agreeing_digits, assert_identity
+from .core.parallel import make_executor
+from .existence.flow_np import fit_power_law, gradient_flow
+from .existence.relu_exact import exact_minimizer
+from .morse.sweep import morse_sweep
+from .networks.backprop import backprop_gradient, relu_d1_at_zero
+from .networks.hessian import risk_hessian
+from .networks.network import Network
+from .networks.population import population_risk
+from .rates.adam_iterate_mp import adam_iterate
+from .rates.adam_linearization import linearize_adaptive
+from .rates.engine import Tuning, characteristic_polynomial, linearize, local_rate, tune
+from .rates.methods import METHODS, IterationMap, Parameter, register_method
+from .relu.smooth_np import approximation_gradient, smooth_relu
 
 __version__ = "0.1.0"
 

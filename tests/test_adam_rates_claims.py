@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from symadam.claims import load_all, run_claims, select
-from symadam.claims._registry import _run_one
+from symadam.core import load_all, run_claims, select
+from symadam.core.registry import _run_one
 
 MINE = ["rates.adam", "rates.rmsprop", "rates.adam_linearization", "rates.adam_vs_full_jacobian",
         "rates.adam_optimal", "rates.rmsprop_optimal", "rates.adam_eps_inside"]

@@ -4,12 +4,21 @@ import numpy as np
 import pytest
 from mpmath import mpf
 
-from symadam.numeric.optimizers import adam_trajectory
-from symadam.precision.adam_iterate import (adam_iterate, diagonal_quadratic, measured_rate,
-                                            rotated_quartic, transient_steps)
-from symadam.precision.adam_jacobian import (block_radius, full_radius,
-                                             jacobian_at_fixed_point, worst_case_radii)
-from symadam.precision.identity import agreeing_digits
+from symadam.core.identity import agreeing_digits
+from symadam.rates.adam_iterate_mp import (
+    adam_iterate,
+    diagonal_quadratic,
+    measured_rate,
+    rotated_quartic,
+    transient_steps,
+)
+from symadam.rates.adam_jacobian_mp import (
+    block_radius,
+    full_radius,
+    jacobian_at_fixed_point,
+    worst_case_radii,
+)
+from symadam.rates.optimizers_np import adam_trajectory
 
 
 def polyak(kappa, eps="1", mu=1, dps=60):
@@ -193,7 +202,7 @@ def test_beta2_0999_long_transient():
 
 def test_measure_local_rate_on_random_problems(seed_sequence):
     """Random mu, kappa, beta2, eps and start (seeded); typed-in closed forms, arbitrary mu."""
-    from symadam.precision.adam_iterate import measure_local_rate
+    from symadam.rates.adam_iterate_mp import measure_local_rate
 
     rng = np.random.default_rng(seed_sequence.spawn(1)[0])
     for k in range(3):
@@ -219,7 +228,7 @@ def test_measure_local_rate_on_random_problems(seed_sequence):
 
 
 def test_measure_local_rate_gives_up():
-    from symadam.precision.adam_iterate import measure_local_rate
+    from symadam.rates.adam_iterate_mp import measure_local_rate
 
     with pytest.raises(RuntimeError, match="not in the local regime"):
         measure_local_rate(diagonal_quadratic(["1", "10"]), ["1", "1"], lr="1e-4", beta1="0.5",
@@ -254,7 +263,7 @@ def _householder_objective(eigs, extra):
     """``A = Q diag(eigs) Q``, ``Q = I - 2 u u^T / |u|^2`` with ``u = (1, 2, 3)``: a dense
     Hessian (not the Givens family of ``rotated_quartic``); ``extra`` adds
     ``t0^2 t1 + (t0+t1+t2)^4 / 4 + sin(t2)^3``, which leaves the Hessian at 0 unchanged."""
-    from symadam.precision.adam_iterate import Objective
+    from symadam.rates.adam_iterate_mp import Objective
 
     with mpmath.workdps(60):
         u = [mpf(1), mpf(2), mpf(3)]
@@ -278,7 +287,7 @@ def test_dense_hessian_kappa_37_optimal_and_off_optimal(extra):
     """Review case (in no issue): Polyak-tuned Adam, GD-tuned RMSprop, and an untuned Adam whose
     rate is the spectral radius of heavy ball with h = lr (1 - beta1)/eps, momentum beta1
     (roots of z^2 - (1 + beta1 - h lam) z + beta1, typed in here)."""
-    from symadam.precision.adam_iterate import measure_local_rate
+    from symadam.rates.adam_iterate_mp import measure_local_rate
 
     obj = _householder_objective([1, 5, 37], extra)
     p = polyak(37, "0.5")

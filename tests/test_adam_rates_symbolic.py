@@ -6,16 +6,19 @@ import pytest
 import sympy
 
 from symadam.cli import main
-from symadam.numeric.optimizers import adam_step
-from symadam.precision.identity import assert_identity
-from symadam.symbolic.adam_linearization import (SYMBOLS as S, adam_as_heavy_ball,
-                                                 adaptive_map, linearize_adaptive)
-from symadam.symbolic.methods import METHODS, get_method
-from symadam.symbolic.methods.adam import (adam_eps_inside_derivation,
-                                           adam_optimality_derivation, adam_rate_derivation)
-from symadam.symbolic.methods.rmsprop import (rmsprop_optimality_derivation,
-                                              rmsprop_rate_derivation)
-from symadam.symbolic.rate_engine import tune
+from symadam.core.identity import assert_identity
+from symadam.rates.adam_linearization import SYMBOLS as S
+from symadam.rates.adam_linearization import adam_as_heavy_ball, adaptive_map, linearize_adaptive
+from symadam.rates.adam_tuning import (
+    adam_eps_inside_derivation,
+    adam_optimality_derivation,
+    adam_rate_derivation,
+    rmsprop_optimality_derivation,
+    rmsprop_rate_derivation,
+)
+from symadam.rates.engine import tune
+from symadam.rates.methods import METHODS, get_method
+from symadam.rates.optimizers_np import adam_step
 
 kappa, L, mu = (sympy.Symbol(n, positive=True) for n in ("kappa", "L", "mu"))
 gam, b1, b2, eps, lam, z = (S[k] for k in ("gamma", "beta1", "beta2", "eps", "lam", "z"))

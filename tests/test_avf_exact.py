@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import sympy
 
-from symadam.numeric.avf_mc import avf_mc
-from symadam.precision.avf import avf_value, avf_zero, check_avf_params
-from symadam.precision.identity import agreeing_digits
-from symadam.symbolic.avf_bias import derive_bias, first_order_bias
-from symadam.symbolic.laws import parse_data
+from symadam.avf.bias import derive_bias, first_order_bias
+from symadam.avf.field_mp import avf_value, avf_zero, check_avf_params
+from symadam.avf.laws import parse_data
+from symadam.avf.mc_np import avf_mc
+from symadam.core.identity import agreeing_digits
 
 
 @pytest.mark.parametrize("eps", ["0", "0.25"])
@@ -82,7 +82,7 @@ def test_user_gradient_scale_invariance():
 
 
 def test_user_gradient_minimizer():
-    from symadam.precision._avf_law import GradientLaw
+    from symadam.avf._law_mp import GradientLaw
 
     gl = GradientLaw("discrete:0,1@1/2,1/2", grad=sympy.sympify("theta**3 - x"))
     assert gl.minimizer() == sympy.Rational(1, 2)**sympy.Rational(1, 3)

@@ -3,9 +3,9 @@ import mpmath
 import pytest
 import sympy
 
-from symadam.precision import assert_identity
-from symadam.symbolic.avf_laplace import C, THETA, derive_laplace, erfcx, laplace_functionals
-from symadam.symbolic.laws import parse_data
+from symadam.avf.laplace import THETA, C, derive_laplace, erfcx, laplace_functionals
+from symadam.avf.laws import parse_data
+from symadam.core import assert_identity
 
 
 @pytest.mark.parametrize("spec, msg", [
@@ -64,7 +64,8 @@ def test_moments_against_integration():
                                ("uniform:-1,2", sympy.Rational(1, 3), -1, 2)):
         law = parse_data(spec)
         for n in (1, 2, 3, 4):
-            assert sympy.simplify(sympy.integrate(x**n * dens, (x, lo, hi)) - law.raw_moment(n)) == 0
+            moment = sympy.integrate(x**n * dens, (x, lo, hi))
+            assert sympy.simplify(moment - law.raw_moment(n)) == 0
 
 
 def test_erfcx_derivative():
@@ -78,12 +79,13 @@ def test_normal_closed_form_equals_sympy_integral():
     phi, psi = laplace_functionals(law)
     d = derive_laplace(law)
     for mine, theirs in ((phi, d.results["phi"]), (psi, d.results["psi"])):
-        for c, th in ((sympy.Rational(1, 7), sympy.Rational(-3, 2)), (sympy.Integer(3), sympy.Rational(2, 3)),
-                      (sympy.Rational(1, 100), sympy.Rational(1, 3)), (sympy.Integer(40), sympy.Integer(2))):
+        Q = sympy.Rational
+        for c, th in ((Q(1, 7), Q(-3, 2)), (Q(3), Q(2, 3)), (Q(1, 100), Q(1, 3)), (Q(40), Q(2))):
             assert abs(sympy.N((mine - theirs).subs({C: c, THETA: th}), 60)) < 1e-50
 
 
-@pytest.mark.parametrize("spec, J", [("uniform:-1,3", 1), ("exponential:2", 1), ("exponential:1", 3)])
+@pytest.mark.parametrize("spec, J",
+                         [("uniform:-1,3", 1), ("exponential:2", 1), ("exponential:1", 3)])
 def test_closed_forms_against_quadrature(spec, J):
     law = parse_data(spec).batch_mean(J)
     phi, psi = (e.rewrite(sympy.erfc) for e in laplace_functionals(law))
@@ -95,8 +97,9 @@ def test_closed_forms_against_quadrature(spec, J):
             k, lam = (1, 2) if law.kind == "exponential" else (3, 3)
             dens = lambda t: lam**k * t**(k - 1) * mpmath.exp(-lam * t) / mpmath.factorial(k - 1)  # noqa
             pts = [0, 1, 5, mpmath.inf]
-        for c, th in ((sympy.Rational(1, 1000), sympy.Rational(-1, 5)), (sympy.Rational(3, 10), sympy.Rational(7, 10)),
-                      (sympy.Integer(20), sympy.Rational(5, 2)), (sympy.Integer(4), sympy.Rational(-3, 2))):
+        Q = sympy.Rational
+        for c, th in ((Q(1, 1000), Q(-1, 5)), (Q(3, 10), Q(7, 10)), (Q(20), Q(5, 2)),
+                      (Q(4), Q(-3, 2))):
             cm, tm = mpmath.mpf(c.p) / c.q, mpmath.mpf(th.p) / th.q
             q0 = mpmath.quad(lambda t: mpmath.exp(-cm * (tm - t)**2) * dens(t), pts)
             q1 = mpmath.quad(lambda t: (tm - t) * mpmath.exp(-cm * (tm - t)**2) * dens(t), pts)

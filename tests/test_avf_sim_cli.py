@@ -4,9 +4,9 @@ import json
 import numpy as np
 import pytest
 
+from symadam.avf.laws import parse_data
+from symadam.avf.sim_np import loglog_slope, simulate_adam
 from symadam.cli import main
-from symadam.numeric.adam_sim import loglog_slope, simulate_adam
-from symadam.symbolic.laws import parse_data
 
 
 class _Replay:
@@ -16,7 +16,7 @@ class _Replay:
 
 
 def _draws(law, n_steps, n_runs, seed):
-    from symadam.numeric.avf_mc import sample_batch_means
+    from symadam.avf.mc_np import sample_batch_means
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     return sample_batch_means(law, (n_steps, n_runs), rng)

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import sympy
 
-from symadam.numeric.avf_mc import avf_mc
-from symadam.precision._avf_law import GradientLaw
-from symadam.precision.avf import avf_value
-from symadam.symbolic.avf_bias import first_order_bias
-from symadam.symbolic.irwin_hall import irwin_hall_pieces
-from symadam.symbolic.laws import DataLaw, parse_data
+from symadam.avf._law_mp import GradientLaw
+from symadam.avf.bias import first_order_bias
+from symadam.avf.field_mp import avf_value
+from symadam.avf.irwin_hall import irwin_hall_pieces
+from symadam.avf.laws import DataLaw, parse_data
+from symadam.avf.mc_np import avf_mc
 
 S = sympy.Symbol("s", real=True)
 X = sympy.Symbol("x", real=True)
@@ -79,7 +79,9 @@ def test_laplace_functionals_against_quadrature(J):
         for th, c in (("0.3", "0.01"), ("1.7", "2.5"), ("-0.4", "40"), ("3.1", "7")):
             th, c = mpmath.mpf(th), mpmath.mpf(c)
             phi, psi = gl.functionals(th)
-            f = lambda x: _ih_density_mp(x, J, a, b) * mpmath.exp(-c * (th - x)**2)
+            def f(x, c=c, th=th):
+                return _ih_density_mp(x, J, a, b) * mpmath.exp(-c * (th - x)**2)
+
             qphi = mpmath.quad(f, brk)
             qpsi = mpmath.quad(lambda x: (th - x) * f(x), brk)
             assert abs(phi(c) - qphi) <= mpmath.mpf(10)**-30 * abs(qphi)
@@ -125,6 +127,7 @@ def test_j1_unchanged_and_irwin_hall_path_agrees_with_uniform_closed_form():
 
 def test_cli_uniform_batch_runs(capsys):
     import json
+
     from symadam.cli import main
     assert main(["avf", "eval", "--data", "uniform:0,1", "--batch", "2", "--theta", "0.7",
                  "--dps", "20", "--json"]) == 0

@@ -48,3 +48,47 @@ def test_contract_check_can_fail(tmp_path):
     assert "BROKEN" in out.stdout
     module = ".".join(victim.relative_to(tmp_path).with_suffix("").parts)
     assert f"{module} -> numpy" in out.stdout, out.stdout[-4000:]
+
+
+#: Modules that wire routes together and so belong to no single route (setup.cfg's table).
+WIRING = {"core.registry", "core.record", "core.report", "core.topics", "core.parallel",
+          "core.validate", "core.cli_common", "morse.sweep"}
+ROUTE_CONTRACTS = ("route-exact", "route-mp", "route-np")
+
+
+def _route_sources() -> dict[str, list[str]]:
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    return {c: [m.strip() for m in cfg[f"importlinter:contract:{c}"]["source_modules"].split()]
+            for c in ROUTE_CONTRACTS}
+
+
+def test_every_module_has_a_route():
+    """Each module is in exactly one route contract, or is wiring (claims, cli, packages)."""
+    sources = _route_sources()
+    missing, twice = [], []
+    for path in sorted((ROOT / "symadam").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__" or parts[-1] in ("claims", "claims_adam", "cli", "__main__"):
+            continue
+        if parts[1] in ("cli", "oracle"):
+            continue
+        mod = ".".join(parts)
+        if ".".join(parts[1:]) in WIRING:
+            continue
+        owners = [c for c, srcs in sources.items()
+                  if any(mod == s or mod.startswith(s + ".") for s in srcs)]
+        (missing if not owners else twice if len(owners) > 1 else []).append((mod, owners))
+    assert not missing, f"modules with no route in setup.cfg: {missing}"
+    assert not twice, f"modules in two route contracts: {twice}"
+
+
+def test_ruff_is_clean():
+    """ruff (pyflakes, import order, pycodestyle errors; pyproject.toml) over the code."""
+    pytest.importorskip("ruff")
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache",
+                          "symadam", "tests", "benchmarks"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]

@@ -1,8 +1,8 @@
 """A real dask.distributed LocalCluster on loopback gives the serial results."""
 import pytest
 
-from symadam.numeric.morse import morse_sweep
-from symadam.parallel import DaskExecutor
+from symadam.core.parallel import DaskExecutor
+from symadam.morse.sweep import morse_sweep
 
 distributed = pytest.importorskip("distributed")
 

@@ -4,13 +4,13 @@ import pytest
 import sympy
 from sympy import Rational as Q
 
-from symadam.numeric.gradient_flow import relu_restarts, relu_risk_and_grad
-from symadam.numeric.networks import Network
-from symadam.numeric.population import PiecewisePolynomial as FloatPP
-from symadam.precision import assert_identity
-from symadam.symbolic.relu_exact_minimizer import exact_minimizer, families, realize_exactly
-from symadam.symbolic.relu_population import (X, KinkNetwork, cell_risk, parse_target,
-                                              risk_of_kinks)
+from symadam.core import assert_identity
+from symadam.existence.flow_np import relu_restarts, relu_risk_and_grad
+from symadam.existence.kinks import KinkNetwork, cell_risk, risk_of_kinks
+from symadam.existence.piecewise import X, parse_target
+from symadam.existence.relu_exact import exact_minimizer, families, realize_exactly
+from symadam.networks.network import Network
+from symadam.networks.population import PiecewisePolynomial as FloatPP
 
 
 def _random_net(rng, k):
@@ -34,7 +34,7 @@ def test_risk_matches_direct_sympy_integration(target):
 
 
 def test_risk_matches_float_closed_form_route():
-    """Exact risk vs the float closed form of symadam.numeric.population (independent code)."""
+    """Exact risk vs the float closed form of symadam.networks.population (independent code)."""
     rng = np.random.default_rng(3)
     f = parse_target("x**2 - x/3")
     fl = [0.0, -1 / 3, 1.0]
@@ -95,7 +95,7 @@ def test_width_two_parabola(seed_sequence):
 
 def test_density_piecewise_polynomial():
     """A non-uniform density: p(x) = 2x on [0, 1]; the float route agrees at the optimum."""
-    from symadam.symbolic.relu_population import PiecewisePolynomial
+    from symadam.existence.piecewise import PiecewisePolynomial
     p = PiecewisePolynomial((Q(0), Q(1)), (2 * X,))
     sol = exact_minimizer("x**2", 1, density=p)
     th = np.array([float(v) for v in sol.theta()])

@@ -4,14 +4,19 @@ import pytest
 import sympy
 from sympy import Rational as Q
 
-from symadam.numeric.gradient_flow import relu_risk_and_grad
-from symadam.numeric.networks import Network
-from symadam.numeric.population import PiecewisePolynomial as FloatPP
-from symadam.precision import assert_identity
-from symadam.symbolic.generalized_responses import (affine_indicator_pair, generalized_response,
-                                                    pair_improvement, pair_theta, step_pair,
-                                                    step_target_sequence)
-from symadam.symbolic.relu_population import X
+from symadam.core import assert_identity
+from symadam.existence.flow_np import relu_risk_and_grad
+from symadam.existence.piecewise import X
+from symadam.existence.responses import (
+    affine_indicator_pair,
+    generalized_response,
+    pair_improvement,
+    pair_theta,
+    step_pair,
+    step_target_sequence,
+)
+from symadam.networks.network import Network
+from symadam.networks.population import PiecewisePolynomial as FloatPP
 
 
 def test_leading_order_symbolic():
@@ -54,7 +59,8 @@ def test_step_sequence_exact_and_float():
     der = step_target_sequence()
     ns = sympy.Symbol("n", positive=True)
     assert der.results["risk"] == 1 / (12 * ns)
-    assert_identity(der.results["risk_times_norm2"], sympy.sqrt(5) / 6)   # 4n sqrt(1 + 1/4) / (12 n)
+    # 4n sqrt(1 + 1/4) / (12 n)
+    assert_identity(der.results["risk_times_norm2"], sympy.sqrt(5) / 6)
     net = Network((1, 2, 1), "relu")
     step = FloatPP([0.0, 0.5, 1.0], [[0.0], [1.0]])
     for n in (3, 50, 5000):

@@ -4,11 +4,16 @@ import pytest
 import sympy
 from scipy.integrate import quad
 
-from symadam.numeric.activations import get_activation
-from symadam.numeric.gradient_flow import fit_power_law, gradient_flow, tanh_width1_law
-from symadam.numeric.networks import Network
-from symadam.symbolic.smooth_existence import (SMOOTH, finite_data_points, polynomial_sequence,
-                                               taylor_sequence, x)
+from symadam.existence.flow_np import fit_power_law, gradient_flow, tanh_width1_law
+from symadam.existence.smooth_exact import (
+    SMOOTH,
+    finite_data_points,
+    polynomial_sequence,
+    taylor_sequence,
+    x,
+)
+from symadam.networks.activations import get_activation
+from symadam.networks.network import Network
 
 n_sym = sympy.Symbol("n", positive=True)
 

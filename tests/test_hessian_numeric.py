@@ -5,9 +5,9 @@ import pytest
 import sympy
 
 from symadam import Network
-from symadam.numeric.activations import ANALYTIC, get_activation
-from symadam.numeric.hessian import risk_derivatives, risk_gradient, risk_hessian
-from symadam.symbolic import hessian as sh
+from symadam.morse import hessian_exact as sh
+from symadam.networks.activations import ANALYTIC, get_activation
+from symadam.networks.hessian import risk_derivatives, risk_gradient, risk_hessian
 
 
 @pytest.mark.parametrize("act,m,d,n", [(a, 2, 1, 3) for a in ANALYTIC] + [("tanh", 1, 2, 2)])
@@ -107,7 +107,7 @@ def test_torch_oracle(act):
 @pytest.mark.parametrize("act", ANALYTIC)
 def test_hessian_equals_independent_mpmath_route(act):
     # precision.morse_certify writes the risk Hessian as plain mpmath loops (no shared code)
-    from symadam.precision.morse_certify import risk_gradient_mp, risk_hessian_mp
+    from symadam.morse.certify_mp import risk_gradient_mp, risk_hessian_mp
 
     rng = np.random.default_rng(41)
     m, d, n = 3, 2, 6

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import sympy
 
-from symadam.precision import assert_identity
-from symadam.symbolic import hessian as sh
-from symadam.symbolic import morse as sm
+from symadam.core import assert_identity
+from symadam.morse import exact as sm
+from symadam.morse import hessian_exact as sh
 
 
 @pytest.mark.parametrize("act", sh.SYMBOLIC_ACTIVATIONS)

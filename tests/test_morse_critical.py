@@ -2,16 +2,25 @@
 import numpy as np
 import pytest
 
-from symadam.numeric.activations import ANALYTIC
-from symadam.numeric.critical_points import (DERIVATIVE_BOUNDS, certify, hessian_lipschitz_bound,
-                                             planted_minimum, saturated_neurons,
-                                             search_critical_points)
-from symadam.numeric.activations import get_activation
-from symadam.numeric.hessian import risk_derivatives
-from symadam.numeric.local_rates import measure_local_rates
-from symadam.numeric.problems import make_problem
-from symadam.numeric.redundant import (count_zero_eigenvalues, split_neuron, split_prediction,
-                                       zero_output_neuron, zero_output_prediction)
+from symadam.morse.critical_np import (
+    DERIVATIVE_BOUNDS,
+    certify,
+    hessian_lipschitz_bound,
+    planted_minimum,
+    saturated_neurons,
+    search_critical_points,
+)
+from symadam.morse.local_rates_np import measure_local_rates
+from symadam.morse.redundant_np import (
+    count_zero_eigenvalues,
+    split_neuron,
+    split_prediction,
+    zero_output_neuron,
+    zero_output_prediction,
+)
+from symadam.networks.activations import ANALYTIC, get_activation
+from symadam.networks.hessian import risk_derivatives
+from symadam.networks.problems import make_problem
 
 
 @pytest.mark.parametrize("act", ANALYTIC)
@@ -113,7 +122,7 @@ def test_gd_local_rate_matches_prediction():
 
 @pytest.mark.parametrize("act", ANALYTIC)
 def test_mpmath_residual_matches_float64_gradient(act):
-    from symadam.precision.morse_certify import risk_gradient_mp
+    from symadam.morse.certify_mp import risk_gradient_mp
 
     rng = np.random.default_rng(21)
     x, y, th = rng.normal(size=(5, 2)), rng.normal(size=5), rng.normal(size=9)
@@ -123,7 +132,7 @@ def test_mpmath_residual_matches_float64_gradient(act):
 
 
 def test_mpmath_refinement_shrinks_tau_by_orders_of_magnitude():
-    from symadam.numeric.morse import refine_and_certify
+    from symadam.morse.sweep import refine_and_certify
 
     x, y, pt = planted_minimum("logistic", 2, 10, np.random.default_rng(6))
     c = refine_and_certify(pt.theta, x, y, "logistic", dps=40)
@@ -137,8 +146,8 @@ def test_float64_certificate_leaves_round_off_level_points_to_mpmath():
     |g| ~ 1e-14, the round-off level of its O(35) parameters.  The float64 test ignored
     the gradient's round-off and certified it; with the round-off bound it cannot decide,
     and the mpmath route (residual 1e-30 and below) certifies it as a minimum."""
-    from symadam.numeric.morse import ProblemSpec, analyze_problem, refine_and_certify
-    from symadam.numeric.problems import make_problem
+    from symadam.morse.sweep import ProblemSpec, analyze_problem, refine_and_certify
+    from symadam.networks.problems import make_problem
 
     r = analyze_problem(ProblemSpec("gelu", 2, 12, seed=5, index=5))
     hard = [p for p in r["points"] if p["domain"] == "efficient" and p["kind"] == "degenerate"]

@@ -3,8 +3,13 @@ import numpy as np
 import pytest
 
 from symadam import Network
-from symadam.numeric.efficiency import (canonicalize, classify_efficiency, efficiency_margins,
-                                        join_parameters, split_parameters)
+from symadam.morse.efficiency_np import (
+    canonicalize,
+    classify_efficiency,
+    efficiency_margins,
+    join_parameters,
+    split_parameters,
+)
 
 
 def _random_symmetry(theta, d, act, rng):

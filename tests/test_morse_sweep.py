@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from symadam.cli import main
-from symadam.numeric.morse import analyze_problem, morse_sweep, ProblemSpec
-from symadam.numeric.problems import fixed_design, gp_targets, make_problem
-from symadam.parallel import ProcessExecutor
+from symadam.core.parallel import ProcessExecutor
+from symadam.morse.sweep import ProblemSpec, analyze_problem, morse_sweep
+from symadam.networks.problems import fixed_design, gp_targets, make_problem
 
 
 def test_problems_are_seeded_and_fixed_design():

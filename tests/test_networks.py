@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 import symadam
-from symadam.numeric.activations import ACTIVATIONS
-from symadam.numeric.networks import Network
-from symadam.numeric.smooth_relu import complex_step_gradient, smooth_relu
+from symadam.networks.activations import ACTIVATIONS
+from symadam.networks.network import Network
+from symadam.relu.smooth_np import complex_step_gradient, smooth_relu
 
 
 def _data(rng, d, n=7):

@@ -1,12 +1,11 @@
-"""float64 numpy Adam/RMSprop (symadam.numeric.optimizers) against torch.optim (the oracle)."""
+"""float64 numpy Adam/RMSprop (symadam.rates.optimizers_np) against torch.optim (the oracle)."""
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from symadam.numeric.optimizers import (adam_step, adam_trajectory, rmsprop_step,  # noqa: E402
-                                        rmsprop_trajectory)
 from symadam.oracle.torch_optim import torch_step, torch_trajectory  # noqa: E402
+from symadam.rates.optimizers_np import adam_step, adam_trajectory, rmsprop_step, rmsprop_trajectory  # noqa: E402
 
 pytestmark = pytest.mark.oracle
 STEPS = 1200
@@ -94,9 +93,12 @@ def test_teacher_forced_steps_match_torch(problems):
     S, G, V, S1, V1 = [], [], [], [], []
     for n in range(1, 300):
         g = grad(th)
-        S.append(th); G.append(g); V.append(v)
+        S.append(th)
+        G.append(g)
+        V.append(v)
         th, v = rmsprop_step(th, g, v, n, lr=1e-2, beta2=0.99, eps=1e-8)
-        S1.append(th); V1.append(v)
+        S1.append(th)
+        V1.append(v)
     tt, _, tv = torch_step("rmsprop", np.array(S), np.array(G), None, np.array(V),
                            np.arange(1, 300), lr=1e-2, beta2=0.99, eps=1e-8)
     assert _rel(tt, np.array(S1)).max() <= 1e-15

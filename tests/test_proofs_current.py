@@ -1,7 +1,7 @@
 """proofs/ holds exactly what `symadam derive --proofs` generates today."""
 from pathlib import Path
 
-from symadam.report import proof_families, render_proof
+from symadam.core.report import proof_families, render_proof
 
 PROOFS = Path(__file__).resolve().parents[1] / "proofs"
 

@@ -1,5 +1,6 @@
 """`symadam rate` and `symadam verify rates`: JSON contract and exit codes."""
 import json
+
 import pytest
 import sympy
 
@@ -97,10 +98,10 @@ def test_rate_checks_can_fail(claim_id, name, monkeypatch):
     are not vacuous at their 45-digit threshold."""
     import dataclasses
 
-    from symadam.claims import rates as mod
-    from symadam.claims._record import CheckContext
-    from symadam.claims._registry import REGISTRY
-    from symadam.symbolic.rate_engine import tune
+    from symadam.core.record import CheckContext
+    from symadam.core.registry import REGISTRY
+    from symadam.rates import claims as mod
+    from symadam.rates.engine import tune
 
     good = tune(name)
     off = 1 + sympy.Rational(1, 10**30)

@@ -3,8 +3,8 @@ import pytest
 import sympy
 
 from symadam import assert_identity, characteristic_polynomial, linearize, local_rate, tune
-from symadam.symbolic.methods import KAPPA, LAM, MU, Z, L, get_method
-from symadam.symbolic.rate_engine import tidy
+from symadam.rates.engine import tidy
+from symadam.rates.methods import KAPPA, LAM, MU, L, Z, get_method
 
 k = KAPPA
 s = sympy.sqrt(k)
@@ -96,7 +96,7 @@ def test_tidy_canonicalizes_radicals():
 def test_engine_tunes_a_new_method_it_has_never_seen():
     """A method defined only here (GD with a halved step, 'h/2') is tuned correctly:
     the engine is generic, not a table of answers."""
-    from symadam.symbolic.methods import IterationMap, Parameter, THETA
+    from symadam.rates.methods import THETA, IterationMap, Parameter
 
     g = sympy.Symbol("g", positive=True)
     m = IterationMap(name="half-step", title="half step", state=(THETA,),
@@ -121,7 +121,7 @@ def test_parameters_at_values_and_bad_input():
 def test_engine_finds_heavy_ball_inside_a_three_parameter_family():
     """x+ = x + b (x - x_prev) - a grad(x + g (x - x_prev)) contains heavy ball (g = 0) and
     Nesterov (g = b). On quadratics the engine must find the lower-bound rate, at g = 0."""
-    from symadam.symbolic.methods import THETA_PREV, IterationMap, Parameter, THETA
+    from symadam.rates.methods import THETA, THETA_PREV, IterationMap, Parameter
 
     a, b, g = sympy.symbols("alpha b3 gamma3", nonnegative=True)
 
@@ -150,7 +150,7 @@ def test_extreme_kappa_against_the_spectral_route(name, kappa):
     checked by the independent mpmath route (numeric iteration matrices at 9 lambdas)."""
     import mpmath
 
-    from symadam.precision.spectral import worst_case_radius
+    from symadam.rates.spectral_mp import worst_case_radius
 
     t = tune(name)
     p = {a: str(v) for a, v in t.parameters_at(L=kappa, mu=1, dps=60).items()}
@@ -173,7 +173,7 @@ def test_engine_tunes_extragradient():
     """A map that calls the gradient twice (no issue mentions it): x+ = x - g grad(x - g grad x)
     on quadratics is x+ = p(g lambda) x with p(t) = 1 - t + t^2 > 0, convex, so the optimum
     equalizes p at both ends (g mu + g L = 1), both roots +rho (by hand, not from the engine)."""
-    from symadam.symbolic.methods import IterationMap, Parameter, THETA
+    from symadam.rates.methods import THETA, IterationMap, Parameter
 
     g = sympy.Symbol("g_eg", positive=True)
     m = IterationMap(name="extragradient", title="extragradient", state=(THETA,),
@@ -192,7 +192,7 @@ def test_engine_tunes_qhm_whose_state_scales_with_curvature():
     grad + nu d+).  The buffer d is gradient-sized, so J(c lambda) is only *similar* to J(lambda)
     (review regression: the engine used to reject it); sympy's solve also failed on one active
     set (NaN sort).  On quadratics the optimum is heavy ball: nu = 1, a (1 - b) = Polyak's h."""
-    from symadam.symbolic.methods import IterationMap, Parameter, THETA
+    from symadam.rates.methods import THETA, IterationMap, Parameter
 
     zero, one = sympy.Integer(0), sympy.Integer(1)
     a = sympy.Symbol("a_q", positive=True)

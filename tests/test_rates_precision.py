@@ -4,9 +4,14 @@ import itertools
 import mpmath
 import pytest
 
-from symadam.precision.iterate import (empirical_rate, envelope_rate, get_mp_method, grid_rates,
-                                       run_diagonal)
-from symadam.precision.spectral import iteration_matrix, spectral_radius, worst_case_radius
+from symadam.rates.iterate_mp import (
+    empirical_rate,
+    envelope_rate,
+    get_mp_method,
+    grid_rates,
+    run_diagonal,
+)
+from symadam.rates.spectral_mp import iteration_matrix, spectral_radius, worst_case_radius
 
 
 def _polyak(k):
@@ -73,7 +78,8 @@ def test_no_grid_tuning_beats_polyak():
     params, rho = _polyak(k)
     rows = grid_rates("heavy-ball", params, [1, 4, k], [1, 1, 1], (0.95, 1, 1.05), steps=600,
                       upper={"beta": 1})
-    others = [(c, r, res) for c, r, res in rows if (c["h"], c["beta"]) != (params["h"], params["beta"])]
+    others = [(c, r, res) for c, r, res in rows
+              if (c["h"], c["beta"]) != (params["h"], params["beta"])]
     assert len(others) == 8
     assert all(r > rho - res for _, r, res in others)
 

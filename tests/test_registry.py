@@ -4,8 +4,8 @@ import json
 import networkx as nx
 import pytest
 
-from symadam.claims import REGISTRY, CheckContext, Claim, graph, load_all, run_claims, select
-from symadam.symbolic.derivation import Derivation
+from symadam.core import CheckContext, Claim, graph, load_all, run_claims, select
+from symadam.core.derivation import Derivation
 
 
 def test_every_claim_has_statement_paper_and_derivation():
@@ -29,7 +29,7 @@ def test_runner_marks_dependents_of_failures_as_error(monkeypatch):
     fake = {c.id: c for c in [
         _fake("t.a", ok=False), _fake("t.b", deps=["t.a"]), _fake("t.c", boom=True),
         _fake("t.d")]}
-    import symadam.claims._registry as reg
+    import symadam.core.registry as reg
     monkeypatch.setattr(reg, "load_all", lambda: fake)
     ev = {e.claim_id: e for e in run_claims(select([], fake), dps=20)}
     assert ev["t.a"].status == "failed"

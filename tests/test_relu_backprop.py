@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from symadam.numeric import backprop
-from symadam.numeric.backprop import backprop_gradient, relu_d1_at_zero
-from symadam.numeric.networks import Network
-from symadam.numeric.relu_checks import RELU_COMPLEX, coordinate_derivatives, sample_problem
-from symadam.numeric.smooth_relu import complex_step_gradient
+from symadam.networks import backprop
+from symadam.networks.backprop import backprop_gradient, relu_d1_at_zero
+from symadam.networks.network import Network
+from symadam.relu.checks_np import RELU_COMPLEX, coordinate_derivatives, sample_problem
+from symadam.relu.smooth_np import complex_step_gradient
 
 
 def test_hand_example_at_kink():

@@ -3,10 +3,15 @@ import mpmath
 import numpy as np
 import pytest
 
-from symadam.numeric.networks import Network
-from symadam.numeric.relu_checks import (approach_sequence, coordinate_derivatives, kink_set,
-                                         loss_roundoff_bound, sample_problem)
-from symadam.precision.relu_risk import mp_frechet_quotient, mp_relu_risk
+from symadam.networks.network import Network
+from symadam.relu.checks_np import (
+    approach_sequence,
+    coordinate_derivatives,
+    kink_set,
+    loss_roundoff_bound,
+    sample_problem,
+)
+from symadam.relu.risk_mp import mp_frechet_quotient, mp_relu_risk
 
 
 @pytest.mark.parametrize("kinks", ["random", "none", "shielded"])
@@ -77,9 +82,9 @@ def test_frechet_quotient_at_kink_can_be_negative():
 
 def test_helpers_reject_bad_input():
     """Review regressions: these were ZeroDivisionError / IndexError / silent wrong answers."""
-    from symadam.numeric.backprop import backprop_gradient
-    from symadam.numeric.networks import Network
-    from symadam.precision.relu_risk import mp_frechet_quotient, mp_relu_risk
+    from symadam.networks.backprop import backprop_gradient
+    from symadam.networks.network import Network
+    from symadam.relu.risk_mp import mp_frechet_quotient, mp_relu_risk
 
     net, th = Network((1, 1, 1)), [1.0, 0.0, 1.0, 0.0]
     cases = [

@@ -1,9 +1,9 @@
 """The relu.* claims verify, and their checks can fail."""
 import numpy as np
 
-from symadam.claims import relu as _relu_claims  # noqa: F401  (registers relu.*)
-from symadam.claims._record import CheckContext
-from symadam.claims._registry import REGISTRY
+from symadam.core.record import CheckContext
+from symadam.core.registry import REGISTRY
+from symadam.relu import claims as _relu_claims  # noqa: F401  (registers relu.*)
 
 IDS = sorted(i for i in REGISTRY if i.startswith("relu."))
 
@@ -29,9 +29,9 @@ def test_relu_claims_verify():
 
 def test_kink_minimum_check_fails_for_wrong_convention(monkeypatch):
     """With relu'(0) = 1 in place of 0 the exact G of the proof is not reproduced."""
-    from symadam.claims import relu as mod
-    from symadam.numeric.backprop import backprop_gradient, relu_d1_at_zero
-    from symadam.numeric.networks import Network
+    from symadam.networks.backprop import backprop_gradient, relu_d1_at_zero
+    from symadam.networks.network import Network
+    from symadam.relu import claims as mod
 
     def wrong(self, theta, x, y):
         return backprop_gradient(self, theta, x, y, relu_d1_at_zero(1.0))

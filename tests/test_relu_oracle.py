@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from symadam.numeric.backprop import backprop_gradient, relu_d1_at_zero
-from symadam.numeric.networks import Network
-from symadam.numeric.relu_checks import sample_problem
+from symadam.networks.backprop import backprop_gradient, relu_d1_at_zero
+from symadam.networks.network import Network
+from symadam.relu.checks_np import sample_problem
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.oracle

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from symadam.numeric.networks import Network
-from symadam.numeric.population import PiecewisePolynomial, population_risk, relu_breakpoints
+from symadam.networks.network import Network
+from symadam.networks.population import PiecewisePolynomial, relu_breakpoints
 
 
 def test_hand_values():
@@ -58,9 +58,10 @@ def test_matches_adaptive_quadrature(widths, seed_sequence):
 
 
 def test_matches_exact_sympy_route(seed_sequence):
-    """Cross-check with the exact rational route of symadam.symbolic.relu_population."""
+    """Cross-check with the exact rational route of symadam.existence (piecewise, kinks)."""
     sp = pytest.importorskip("sympy")
-    rp = pytest.importorskip("symadam.symbolic.relu_population")
+    rp = pytest.importorskip("symadam.existence.piecewise")
+    rk = pytest.importorskip("symadam.existence.kinks")
     rng = np.random.default_rng(seed_sequence)
     target = rp.parse_target("Abs(x - 1/4) + x**2", (0, 1))
     coeffs = [[float(c) for c in reversed(sp.Poly(p, rp.X).all_coeffs())] for p in target.pieces]
@@ -72,11 +73,11 @@ def test_matches_exact_sympy_route(seed_sequence):
         v = rng.integers(-8, 9, size=3) / 4
         c = rng.integers(-4, 5) / 4
         th = np.concatenate([w, b, v, [c]])
-        kn = rp.KinkNetwork(sp.Rational(c), 0,
+        kn = rk.KinkNetwork(sp.Rational(c), 0,
                             tuple(sp.Rational(v[j]) * abs(sp.Rational(w[j])) for j in range(3)),
                             tuple(int(np.sign(w[j])) for j in range(3)),
                             tuple(-sp.Rational(b[j]) / sp.Rational(w[j]) for j in range(3)))
-        exact = rp.risk_of_kinks(kn, target)
+        exact = rk.risk_of_kinks(kn, target)
         assert net.population_risk(th, f) == pytest.approx(float(exact), rel=1e-13, abs=1e-15)
 
 

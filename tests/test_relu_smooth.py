@@ -2,11 +2,15 @@
 import numpy as np
 import pytest
 
-from symadam.numeric.backprop import backprop_gradient, relu_d1_at_zero
-from symadam.numeric.networks import Network
-from symadam.numeric.relu_checks import sample_problem
-from symadam.numeric.smooth_relu import (approximation_gradient, complex_step_gradient,
-                                         convergence_study, smooth_relu)
+from symadam.networks.backprop import backprop_gradient, relu_d1_at_zero
+from symadam.networks.network import Network
+from symadam.relu.checks_np import sample_problem
+from symadam.relu.smooth_np import (
+    approximation_gradient,
+    complex_step_gradient,
+    convergence_study,
+    smooth_relu,
+)
 
 
 @pytest.mark.parametrize("family", ["hermite", "shifted_softplus"])

@@ -1,9 +1,9 @@
 """Reports: files written, JSON parses back, derivations as LaTeX, plots as PNG."""
 import json
 
-from symadam.claims import Claim, run_claims
-from symadam.report import write_report
-from symadam.symbolic.derivation import Derivation
+from symadam.core import Claim, run_claims
+from symadam.core.derivation import Derivation
+from symadam.core.report import write_report
 
 
 def _derive():
@@ -22,7 +22,7 @@ def _plot(ev):
 def test_write_report(tmp_path, monkeypatch):
     fake = {"t.a": Claim("t.a", "standard", r"$\rho = 1/2$", (), _derive,
                          lambda ctx: ctx.evidence(True, "exact", "0", 50, rho="0.5"), _plot)}
-    import symadam.claims._registry as reg
+    import symadam.core.registry as reg
     monkeypatch.setattr(reg, "load_all", lambda: fake)
     ev = run_claims(["t.a"])
     paths = write_report(tmp_path, ev, 1.0, claims=fake)

@@ -1,7 +1,10 @@
 """The ``symadam`` command line.
 
-Each public module in this package is one sub-command: it defines
-``COMMAND`` (its name), ``add_parser(subparsers)`` and ``run(args) -> int``.
+This package is the dispatcher and holds the topic-free commands.  A
+sub-command is a module defining ``COMMAND`` (its name), ``add_parser(subparsers)``
+and ``run(args) -> int``: the topic-free ones (``claims``, ``verify``,
+``derive``) are the public modules of this package; a topic's own command is
+its ``cli.py`` (e.g. :mod:`symadam.rates.cli`).
 Exit status: 0 success, 1 a claim failed, 2 bad input (one line on stderr).
 """
 from __future__ import annotations
@@ -11,7 +14,8 @@ import pkgutil
 import sys
 from typing import Sequence
 
-from ._common import ArgumentParser, fail
+from ..core.cli_common import ArgumentParser, fail
+from ..core.topics import topic_modules
 
 __all__ = ["main", "build_parser"]
 
@@ -27,10 +31,9 @@ def build_parser() -> ArgumentParser:
     parser = ArgumentParser(prog="symadam", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+    own = [importlib.import_module(f"{__name__}.{i.name}")
+           for i in pkgutil.iter_modules(__path__) if not i.name.startswith("_")]
+    for mod in sorted(own + topic_modules("cli"), key=lambda m: m.COMMAND):
         p = mod.add_parser(sub)
         p.set_defaults(_run=mod.run)
     return parser

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..claims import load_all
-from ._common import add_json, emit_json
+from ..core import load_all
+from ..core.cli_common import add_json, emit_json
 
 COMMAND = "claims"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..claims import load_all
-from ..report import proof_families, render_proof, write_proofs
-from ._common import add_json, emit_json
+from ..core import load_all
+from ..core.cli_common import add_json, emit_json
+from ..core.report import proof_families, render_proof, write_proofs
 
 COMMAND = "derive"
 

@@ -5,11 +5,11 @@ import argparse
 import sys
 import time
 
-from .._validate import check_dps, check_int
-from ..claims import run_claims, select
-from ..parallel import make_executor
-from ..report import summarize, write_report
-from ._common import add_dps, add_json, emit_json, progress_bar
+from ..core import run_claims, select
+from ..core.cli_common import add_dps, add_json, emit_json, progress_bar
+from ..core.parallel import make_executor
+from ..core.report import summarize, write_report
+from ..core.validate import check_dps, check_int
 
 COMMAND = "verify"
 

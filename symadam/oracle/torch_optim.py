@@ -11,14 +11,14 @@ computed by the same numpy function ``grad_fn`` on both sides and written to
 
 Reproducibility limits (measured, torch 2.13 CPU): torch fuses the
 multiply-adds in ``lerp`` and ``addcmul`` (reproduced by
-:func:`symadam.numeric.optimizers.fma`), and its vectorized ``sqrt`` is
+:func:`symadam.rates.optimizers_np.fma`), and its vectorized ``sqrt`` is
 occasionally one ulp off the correctly rounded value.  Where the dynamics
 contract, trajectories agree to ~1e-16 over thousands of steps; where they
 amplify rounding (RMSprop with ``eps << |g|``, oscillating around the
 minimizer) even torch started one ulp apart drifts, so :func:`torch_step`
 compares step by step from identical states instead.
 
-Conventions (see :mod:`symadam.numeric.optimizers` for the mapping):
+Conventions (see :mod:`symadam.rates.optimizers_np` for the mapping):
 
 * ``torch.optim.Adam``: eps outside the root, bias-corrected ``m`` and ``v``,
   ``betas=(beta1, beta2)`` are the papers' (alpha, beta).
@@ -33,8 +33,8 @@ from typing import Callable
 
 import numpy as np
 
-from .._validate import check_choice, check_int
-from ..numeric.optimizers import check_adam_hyper
+from ..core.validate import check_choice, check_int
+from ..rates.optimizers_np import check_adam_hyper
 
 __all__ = ["torch_trajectory", "torch_step"]
 

@@ -42,7 +42,7 @@ def torch_gradient(net: Any, theta: Any, x: Any, y: Any, primitive: str = "relu"
 
     Examples
     --------
-    >>> from symadam.numeric.networks import Network
+    >>> from symadam.networks.network import Network
     >>> net = Network((1, 1, 1), "relu")
     >>> th, x, y = [1.0, 0.0, 1.0, 0.0], [[0.0]], [1.0]
     >>> from symadam.oracle import torch_or_none

@@ -1,0 +1,221 @@
+"""mpmath view of the stochastic-gradient law ``G = g(theta, Xbar)`` (private helper).
+
+Gives, at a given ``theta`` and working precision, the Laplace functionals
+``phi(c) = E[e^{-c G^2}]``, ``psi(c) = E[G e^{-c G^2}]`` and the raw moments
+``E[G^n]``.  Discrete laws (possibly with a user-given per-sample gradient
+``g(theta, x)``) are exact finite sums; continuous laws use the closed forms
+of :func:`symadam.avf.laplace.laplace_functionals`, evaluated with
+mpmath.  Call inside ``mpmath.workdps``.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+import sympy
+
+from .laplace import THETA, C, laplace_functionals
+from .laws import DataLaw, parse_data
+
+__all__ = ["GradientLaw", "to_mpf"]
+
+
+def to_mpf(x: Any) -> mpmath.mpf:
+    """An exact sympy number (or a float/int) as an mpf at the current precision."""
+    if isinstance(x, mpmath.mpf):
+        return x
+    if isinstance(x, (int, float)):
+        return mpmath.mpf(x)
+    x = sympy.sympify(x)
+    if x.is_Rational:
+        return mpmath.mpf(int(x.p)) / int(x.q)
+    return mpmath.mpf(sympy.N(x, mpmath.mp.dps + 10))
+
+
+def _erfcx(z):
+    return mpmath.exp(z * z) * mpmath.erfc(z)
+
+
+@lru_cache(maxsize=64)
+def _continuous(law: DataLaw):
+    phi, psi = laplace_functionals(law)
+    mods = [{"erfcx": _erfcx}, "mpmath"]
+    f = sympy.lambdify((C, THETA), phi, modules=mods)
+    g = sympy.lambdify((C, THETA), psi, modules=mods)
+    if law.kind in ("exponential", "gamma"):
+        # integration by parts loses ~log10(1 + lam^2/(4c)) digits per order at small c
+        J, lam = (1, law.params[0]) if law.kind == "exponential" else law.params
+        lamf = float(lam)
+        J = int(J)
+
+        def guard(c):
+            cf = float(c) if c > 1e-300 else 1e-300
+            return int((J + 1) * __import__("math").log10(1 + lamf**2 / (4 * cf))) + 5
+
+        def f2(c, th, _f=f):
+            with mpmath.extradps(guard(c)):
+                return +_f(c, th)
+
+        def g2(c, th, _g=g):
+            with mpmath.extradps(guard(c)):
+                return +_g(c, th)
+
+        return f2, g2
+    if law.kind == "irwinhall":   # common subexpressions: the erf/exp of each breakpoint
+        f = sympy.lambdify((C, THETA), phi, modules=mods, cse=True)
+        g = sympy.lambdify((C, THETA), psi, modules=mods, cse=True)
+        return _irwin_hall_guarded(law, f, g)
+    return f, g
+
+
+def _irwin_hall_guarded(law: DataLaw, f, g):
+    """Guard digits for the Irwin--Hall closed forms (piecewise polynomial x Gaussian).
+
+    Losses: the alternating binomial sums of the pieces (~ J log10(2e)), the
+    power basis in ``y = theta - x`` (~ J log10(1 + R/w), ``w`` the piece width,
+    ``R`` the largest ``|y|``), the integration-by-parts recursion at small ``c``
+    (~ (J+1)/2 log10(1 + (J+1)/(c w^2))) and, for ``theta`` outside ``[a, b]``,
+    the exponentially small result (``c dist^2 / ln 10``).  A deficient guard is
+    caught by the evaluator's two-precision check, never silently accepted.
+    """
+    J, a, b = (float(v) for v in law.params)
+    w = (b - a) / J
+    base = J * math.log10(2 * math.e) + 10
+
+    def guard(c, th):
+        thf = float(th)
+        R = max(abs(thf - a), abs(thf - b))
+        dist = max(a - thf, thf - b, 0.0)
+        cm = mpmath.mpf(c)
+        rec = (J + 1) / 2 * float(mpmath.log10(1 + (J + 1) / (cm * w * w))) if cm > 0 else 0
+        out = float(cm) * dist * dist / math.log(10) if cm < 1e300 else 1e300
+        return int(base + J * math.log10(1 + R / w) + rec + min(out, 1e6)) + 1
+
+    def f2(c, th, _f=f):
+        with mpmath.extradps(guard(c, th)):
+            return +_f(c, th)
+
+    def g2(c, th, _g=g):
+        with mpmath.extradps(guard(c, th)):
+            return +_g(c, th)
+
+    return f2, g2
+
+
+class GradientLaw:
+    """The law of the stochastic gradient ``G`` at ``theta``.
+
+    Parameters
+    ----------
+    data : str or DataLaw
+        The data law (one point); see :func:`symadam.avf.laws.parse_data`.
+    batch : int
+        Mini-batch size ``J``; ``G`` is the gradient of the batch-mean loss.
+    grad : sympy expression in ``theta`` and ``x``, optional
+        Per-sample gradient for *discrete* data (``batch`` must then be 1);
+        default ``theta - x`` (the quadratic loss ``1/2 (theta - x)^2``).
+
+    Examples
+    --------
+    >>> with mpmath.workdps(20):
+    ...     gl = GradientLaw("bernoulli:1/2")
+    ...     gl.moment(2, mpmath.mpf(0))
+    mpf('0.5')
+    """
+
+    def __init__(self, data: Any, batch: int = 1, grad: Any = None) -> None:
+        self.data = parse_data(data)
+        self.law = self.data.batch_mean(batch)
+        self.batch = batch
+        self.grad = None
+        if grad is not None:
+            if self.law.kind != "discrete":
+                raise ValueError("grad (a per-sample gradient) needs discrete data")
+            if batch != 1:
+                raise ValueError("grad (a per-sample gradient) needs batch J = 1")
+            expr = sympy.sympify(grad)
+            x = sympy.Symbol("x", real=True)
+            th = sympy.Symbol("theta", real=True)
+            extra = {s for s in expr.free_symbols if s.name not in ("x", "theta")}
+            if extra:
+                raise ValueError(f"grad must be an expression in theta and x, got symbols {extra}")
+            expr = expr.subs({s: (x if s.name == "x" else th) for s in expr.free_symbols})
+            self.grad = expr
+            self._g = sympy.lambdify((th, x), expr, modules="mpmath")
+        self.discrete = self.law.kind == "discrete"
+
+    # -- the law at theta --------------------------------------------------
+    def atoms(self, theta: mpmath.mpf) -> list[tuple[mpmath.mpf, mpmath.mpf]]:
+        """Atoms ``(g, p)`` of ``G`` (discrete laws)."""
+        if self.grad is None:
+            return [(theta - to_mpf(x), to_mpf(p)) for x, p in self.law.atoms]
+        return [(mpmath.mpf(self._g(theta, to_mpf(x))), to_mpf(p)) for x, p in self.law.atoms]
+
+    def functionals(self, theta: mpmath.mpf):
+        """``(phi, psi)`` as functions of ``c`` at this ``theta``."""
+        if self.discrete:
+            at = self.atoms(theta)
+            g2 = [(g, g * g, p) for g, p in at]
+
+            def phi(c):
+                return mpmath.fsum(p * mpmath.exp(-c * y) for _, y, p in g2)
+
+            def psi(c):
+                return mpmath.fsum(p * g * mpmath.exp(-c * y) for g, y, p in g2)
+
+            return phi, psi
+        f, g = _continuous(self.law)
+        return (lambda c: f(c, theta)), (lambda c: g(c, theta))
+
+    def phipsi(self, theta: mpmath.mpf):
+        """A function ``c -> (phi(c), psi(c))`` at this ``theta`` (shares the exponentials)."""
+        if self.discrete:
+            g2 = [(g, g * g, p) for g, p in self.atoms(theta)]
+            exp = mpmath.exp
+
+            def both(c):
+                ph = ps = 0
+                for g, y, p in g2:
+                    t = p * exp(-c * y)
+                    ph += t
+                    ps += t * g
+                return ph, ps
+
+            return both
+        phi, psi = self.functionals(theta)
+        return lambda c: (phi(c), psi(c))
+
+    def moment(self, n: int, theta: mpmath.mpf) -> mpmath.mpf:
+        """``E[G^n]`` at ``theta``."""
+        return self.moments(n, theta)[n]
+
+    def moments(self, nmax: int, theta: mpmath.mpf) -> list[mpmath.mpf]:
+        """``[E[G^0], ..., E[G^nmax]]`` at ``theta`` (exact moments of the law)."""
+        if self.discrete:
+            at = self.atoms(theta)
+            out = []
+            pw = [p for _, p in at]
+            for n in range(nmax + 1):
+                out.append(mpmath.fsum(pw))
+                pw = [w * g for w, (g, _) in zip(pw, at)]
+            return out
+        xm = [to_mpf(self.law.raw_moment(k)) for k in range(nmax + 1)]
+        out = []
+        for n in range(nmax + 1):
+            out.append(mpmath.fsum(mpmath.binomial(n, k) * theta**(n - k) * (-1)**k * xm[k]
+                                   for k in range(n + 1)))
+        return out
+
+    def minimizer(self) -> Any:
+        """The minimizer ``theta*`` of ``F`` (a root of ``E[g(theta, X)]``), exact when possible."""
+        if self.grad is None:
+            return self.data.mean()
+        x = sympy.Symbol("x", real=True)
+        th = sympy.Symbol("theta", real=True)
+        eq = sum((p * self.grad.subs(x, xi) for xi, p in self.law.atoms), sympy.Integer(0))
+        sols = [s for s in sympy.solve(eq, th) if s.is_real]
+        if len(sols) != 1:
+            raise ValueError(f"E[grad] = 0 must have exactly one real root, got {sols}")
+        return sols[0]

@@ -1,0 +1,337 @@
+"""Exact high-precision evaluation of the Adam vector field and of its zeros (mpmath).
+
+Definition [reconstructed, MATH.md Sec. 3; our reading of arXiv 2407.21078]:
+freeze ``theta``; let ``G_0, G_1, ...`` be i.i.d. copies of the stochastic
+gradient at ``theta`` (with mini-batches of size ``J``: the gradient of the
+batch-mean loss, ``G = theta - Xbar`` for the quadratic loss
+``1/2 (theta - x)^2``).  With ``a_k = (1-beta1) beta1^k`` and
+``b_k = (1-beta2) beta2^k`` the stationary moment estimates are
+``M = sum_k a_k G_k`` and ``V = sum_k b_k G_k^2``, built from the *same*
+samples, and
+
+    ``A(theta) = E[ M / (eps + sqrt(V)) ]``   (``eps`` outside the root).
+
+Adam with a small learning rate follows ``theta' = -A(theta)``.  The papers'
+alpha is ``beta1`` and their beta is ``beta2``.  Defaults: ``beta1 = 0.9``,
+``beta2 = 0.999``, ``eps = 0`` (the mathematically clean field; pass
+``eps=1e-8`` for torch's default; ``eps`` is read exactly from its decimal
+string).
+
+Route: ``A = int_0^oo K_eps(u) E[M e^{-uV}] du`` with the kernel of
+:func:`symadam.avf.laplace.kernel` and the factorization over the
+independent samples; the infinite product's tail is summed in closed form
+(:mod:`symadam.avf._quadrature_mp`).  Every value is computed twice, at
+``dps + 8`` and ``dps + 16`` working digits (different series orders,
+head/tail splits and quadrature rules); their difference plus the quadrature
+error estimate is the reported error.  If that error does not give ``dps``
+digits a ``ValueError`` is raised: no silently truncated answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import sympy
+
+from ..core.validate import check_dps, check_int, check_unit_interval
+from ._law_mp import GradientLaw, to_mpf
+from ._quadrature_mp import AVFIntegrand, integrate_avf
+
+__all__ = ["AVFValue", "AVFZero", "avf_value", "avf_zero", "exact_param", "check_avf_params"]
+
+
+def exact_param(name: str, x: Any) -> sympy.Rational:
+    """A parameter as an exact rational (floats via their shortest decimal repr).
+
+    Examples
+    --------
+    >>> exact_param("beta2", 0.999)
+    999/1000
+    """
+    if isinstance(x, bool):
+        raise ValueError(f"{name} must be a real number, got {x!r}")
+    try:
+        if isinstance(x, float):
+            return sympy.Rational(repr(x))
+        if isinstance(x, mpmath.mpf):
+            return sympy.Rational(mpmath.nstr(x, mpmath.mp.dps))
+        v = sympy.Rational(str(x).strip()) if isinstance(x, str) else sympy.Rational(x)
+    except (TypeError, ValueError, SyntaxError):
+        raise ValueError(f"{name} must be a real number, got {x!r}") from None
+    return v
+
+
+def check_avf_params(beta1: Any, beta2: Any, eps: Any) -> tuple:
+    """Validate ``beta1, beta2 in [0, 1)``, ``eps >= 0`` and, at ``eps = 0``, ``beta1^2 < beta2``.
+
+    The last condition is waived for ``beta1 = 0`` (then ``M = G_0`` and
+    ``|M|/sqrt(V) <= (1-beta2)^{-1/2}``: the RMSprop-like field is bounded,
+    and at ``beta2 = 0`` it is ``E[sign G]``).  Returns the three as exact
+    rationals.
+
+    Examples
+    --------
+    >>> check_avf_params(0.9, 0.999, 0)
+    (9/10, 999/1000, 0)
+    >>> check_avf_params(0.9, 0.8, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: beta1**2 must be < beta2 when eps = 0 (got beta1**2 = 81/100 >= beta2 = 4/5): ...
+    >>> check_avf_params(0, 0, 0)
+    (0, 0, 0)
+    """
+    b1, b2, e = exact_param("beta1", beta1), exact_param("beta2", beta2), exact_param("eps", eps)
+    check_unit_interval("beta1", float(b1))
+    check_unit_interval("beta2", float(b2))
+    if e < 0:
+        raise ValueError(f"eps must be >= 0, got {eps!r}")
+    if e == 0 and b1 != 0 and b1**2 >= b2:
+        raise ValueError(f"beta1**2 must be < beta2 when eps = 0 (got beta1**2 = {b1**2} >= "
+                         f"beta2 = {b2}): then sum_k a_k^2/b_k diverges, M/sqrt(V) is unbounded "
+                         "and A need not be finite; use eps > 0")
+    return b1, b2, e
+
+
+@dataclass(frozen=True)
+class AVFValue:
+    """``A(theta)`` with its error estimate.
+
+    Attributes
+    ----------
+    theta, value, error : mpf
+    digits : int
+        Correct significant digits of ``value`` implied by ``error`` (capped
+        at ``dps``); when ``|A|`` is below ``10^-dps`` times the natural scale
+        ``sqrt(E G^2)/(eps + sqrt(E G^2))`` the digits are absolute digits of
+        that scale (``A`` is zero to the working precision).
+    dps : int
+    """
+
+    theta: Any
+    value: Any
+    error: Any
+    digits: int
+    dps: int
+
+
+@dataclass(frozen=True)
+class AVFZero:
+    """The zero ``vartheta`` of ``A`` near the minimizer and the bias ``vartheta - theta*``."""
+
+    zero: Any
+    minimizer: Any
+    bias: Any
+    error: Any
+    digits: int
+    dps: int
+    residual: Any
+
+
+def _setup(data, batch, grad, beta1, beta2, eps):
+    b1, b2, e = check_avf_params(beta1, beta2, eps)
+    check_int("batch (J)", batch, 1)
+    gl = data if isinstance(data, GradientLaw) else GradientLaw(data, batch, grad)
+    return gl, b1, b2, e
+
+
+def _raw(gl, theta, b1, b2, e, wp, history=None):
+    with mpmath.workdps(wp):
+        th = to_mpf(theta)
+        f = AVFIntegrand(gl, th, to_mpf(b1), to_mpf(b2), to_mpf(e), history=history)
+        v, err = integrate_avf(f)
+        scale = mpmath.sqrt(f.m2) / (to_mpf(e) + mpmath.sqrt(f.m2)) if not f.zero else 1
+        return v, err, scale
+
+
+def _theta(theta):
+    if isinstance(theta, mpmath.mpf):
+        return theta
+    return exact_param("theta", theta)
+
+
+def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0,
+              batch: int = 1, dps: int = 30, grad: Any = None, history: int | None = None,
+              check: bool = True) -> AVFValue:
+    """``A(theta)`` to ``dps`` significant digits with an error estimate.
+
+    Parameters
+    ----------
+    data : str or DataLaw
+        Data spec (``bernoulli:p``, ``rademacher``, ``discrete:...@...``,
+        ``normal:m,s``, ``exponential:rate``, ``uniform:a,b``).
+    theta : number or str
+        Read exactly (``"0.1"`` and ``0.1`` both mean ``1/10``).
+    beta1, beta2, eps : number
+        Adam's parameters (the papers' alpha, beta; ``eps`` outside the root).
+    batch : int
+        Mini-batch size ``J``.
+    dps : int
+        Requested significant digits (>= 15).
+    grad : sympy expression, optional
+        Per-sample gradient ``g(theta, x)`` for discrete data (default ``theta - x``).
+    history : int, optional
+        Finite-history variant (only ``G_0..G_{n-1}``), for cross-checks.
+    check : bool
+        Recompute at higher precision and raise if ``dps`` digits are not reached.
+
+    Examples
+    --------
+    Rademacher data at ``theta = 1/2``: ``G = 1/2 - x`` takes the values
+    ``-1/2, 3/2``; the closed forms are checked in the tests.  At the symmetric
+    point ``theta = 0`` the field vanishes:
+
+    >>> r = avf_value("rademacher", 0, 0.9, 0.99, dps=20)
+    >>> abs(r.value) < 1e-20, r.digits
+    (True, 20)
+    >>> print(mpmath.nstr(avf_value("bernoulli:0.1", "0.12", 0.9, 0.99, dps=20).value, 20))
+    0.079034941915124216525
+    """
+    gl, b1, b2, e = _setup(data, batch, grad, beta1, beta2, eps)
+    check_dps(dps)
+    th = _theta(theta)
+    v1, e1, scale = _raw(gl, th, b1, b2, e, dps + 8, history)
+    if not check:
+        with mpmath.workdps(dps + 8):
+            return AVFValue(to_mpf(th), +v1, +e1, dps, dps)
+    v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 16, history)
+    with mpmath.workdps(dps + 16):
+        err = abs(v1 - v2) + e2
+        # |A| below 10^-dps of the natural scale: A is zero to the working
+        # precision and its digits are absolute digits of that scale (was
+        # max(|A|, scale 10^-dps), which demanded 2 dps digits of a zero)
+        ref = abs(v2) if abs(v2) >= scale * mpmath.mpf(10)**(-dps) else scale
+        digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
+    if digits < dps:
+        raise ValueError(f"dps: the requested {dps} digits are not reached at theta={th} "
+                         f"(estimated error {mpmath.nstr(err, 3)}, {digits} digits)")
+    with mpmath.workdps(dps + 16):  # keep guard digits: printing rounds once
+        return AVFValue(to_mpf(th), +v2, +err, digits, dps)
+
+
+def _guess_mpf(guess: Any) -> Any:
+    """``guess`` as an mpf; sympy expressions may be irrational (``sqrt(J)`` at ``eps > 0``)."""
+    if isinstance(guess, sympy.Basic) and not isinstance(guess, sympy.Rational):
+        v = sympy.N(guess, mpmath.mp.dps + 5)
+        if not (v.is_real and v.is_finite):
+            raise ValueError(f"guess must be a finite real number, got {guess!r}")
+        return mpmath.mpf(str(v))
+    return to_mpf(exact_param("guess", guess))
+
+
+def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batch: int = 1,
+             dps: int = 30, grad: Any = None, guess: Any = None) -> AVFZero:
+    """The zero ``vartheta`` of ``A`` near the minimizer ``theta*``, to ``dps`` digits.
+
+    Stage 1: a bracketed root finder (Anderson-Bjorck) at 20 working digits
+    to about 12 digits; the bracket starts from ``theta*`` and
+    ``theta* + 2 guess`` (``guess``: e.g. the first-order bias) or widens
+    from ``theta* +- sd(G)/2``.  Stage 2: secant steps at ``dps + 8`` digits,
+    started with the stage-1 slope, until the step is below
+    ``10^-(dps+4) |z|``.  The reported error is
+    ``|A(z)/s|`` with ``A(z)`` recomputed at ``dps + 16`` digits.  Laws for
+    which ``A(theta*)`` vanishes to the working precision (symmetric noise,
+    interpolation) return ``vartheta = theta*``.
+
+    Examples
+    --------
+    >>> z = avf_zero("bernoulli:0.1", 0.9, 0.999, dps=16)
+    >>> print(mpmath.nstr(z.zero, 16)), z.digits >= 16
+    0.09960315684498017
+    (None, True)
+    """
+    gl, b1, b2, e = _setup(data, batch, grad, beta1, beta2, eps)
+    check_dps(dps)
+    star = gl.minimizer()
+    lo = 20
+    with mpmath.workdps(lo):
+        ts = to_mpf(star)
+        f = lambda t: _raw(gl, t, b1, b2, e, lo)[0]  # noqa: E731
+        fs, _, scale = _raw(gl, ts, b1, b2, e, lo)
+        m = gl.moments(2, ts)
+        sd = mpmath.sqrt(max(m[2] - m[1]**2, mpmath.mpf(0)))
+        if sd == 0:
+            raise ValueError("data: the gradient noise is degenerate (zero variance)")
+        symmetric = abs(fs) <= scale * mpmath.mpf(10)**(-(lo - 4))
+        if not symmetric:
+            a, fa = ts, fs
+            b = fb = None
+            if guess is not None and float(guess) != 0:
+                cand = ts + 2 * _guess_mpf(guess)
+                fc = f(cand)
+                if fc * fa < 0:
+                    b, fb = cand, fc
+            if b is None:
+                h = sd / 2
+                for _ in range(12):
+                    cand = ts + (-1 if fa > 0 else 1) * h  # A increases through its zero
+                    fc = f(cand)
+                    if fc * fa < 0:
+                        b, fb = cand, fc
+                        break
+                    h *= 2
+                if b is None:
+                    raise ValueError("data: no sign change of A found near the minimizer")
+            # Anderson-Bjorck bracketing iteration to ~12 digits
+            side = 0
+            for _ in range(60):
+                c = b - fb * (b - a) / (fb - fa)
+                fc = f(c)
+                if fc == 0 or abs(b - a) < mpmath.mpf(10)**-13 * sd:
+                    break
+                if fc * fb < 0:
+                    a, fa = b, fb
+                    b, fb = c, fc
+                    side = 0
+                else:
+                    mfac = 1 - fc / fb
+                    fa = fa * (mfac if mfac > 0 else mpmath.mpf(1) / 2)
+                    b, fb = c, fc
+                    side += 1
+                if abs(fc) <= scale * mpmath.mpf(10)**-13:
+                    break
+            z0, f0 = c, fc
+            slope = (fb - fa) / (b - a) if b != a else None
+            hh = max(abs(b - a), mpmath.mpf(10)**-9 * sd)
+            z1 = z0 - hh
+            f1 = f(z1)
+            slope = (f0 - f1) / (z0 - z1)
+    hi = dps + 8
+    with mpmath.workdps(hi + 8):
+        if symmetric:
+            z = to_mpf(star)
+            rz = _raw(gl, z, b1, b2, e, dps + 16)[0]
+            hh = sd / 1000
+            slope = (_raw(gl, z + hh, b1, b2, e, dps + 16)[0]
+                     - _raw(gl, z - hh, b1, b2, e, dps + 16)[0]) / (2 * hh)
+        else:
+            # secant steps at dps + 8 digits, started from the low-precision slope
+            z = to_mpf(z0)
+            fz = _raw(gl, z, b1, b2, e, hi)[0]
+            for _ in range(10):
+                step = fz / slope
+                zn = z - step
+                if abs(step) <= mpmath.mpf(10)**(-(dps + 4)) * max(abs(z), mpmath.mpf(10)**-dps):
+                    z = zn
+                    break
+                fn = _raw(gl, zn, b1, b2, e, hi)[0]
+                if fn != fz:
+                    slope = (fn - fz) / (zn - z)
+                z, fz = zn, fn
+            else:
+                raise ValueError(f"dps: the zero did not converge to {dps} digits")
+            rz = _raw(gl, z, b1, b2, e, dps + 16)[0]
+            # cross-precision check at no extra cost: fz (dps + 8 digits) is A at the
+            # previous iterate, |fz| = |slope step| <= |slope| 10^-(dps+4) |z|
+            rerr = abs(rz) + abs(rz - fz)
+        if symmetric:
+            rerr = abs(rz)
+        err = abs(rerr / slope) if slope != 0 else mpmath.inf
+        ref = max(abs(z), mpmath.mpf(10)**(-dps))
+        digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
+    if digits < dps:
+        raise ValueError(f"dps: the requested {dps} digits of the zero are not reached "
+                         f"(estimated error {mpmath.nstr(err, 3)})")
+    with mpmath.workdps(dps + 16):
+        zz = +z
+        return AVFZero(zz, star, zz - to_mpf(star), +err, digits, dps, +rz)

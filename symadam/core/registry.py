@@ -1,0 +1,192 @@
+"""The claim registry, its dependency graph, and the runner behind ``symadam verify``."""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import replace
+from typing import Any, Callable, Iterable
+
+import networkx as nx
+
+from .record import CheckContext, Claim, Evidence
+from .topics import topic_modules
+
+__all__ = ["REGISTRY", "register", "claim", "load_all", "graph", "select", "run_claims"]
+
+#: All registered claims, by id (filled by importing the claim modules).
+REGISTRY: dict[str, Claim] = {}
+
+
+def register(c: Claim) -> Claim:
+    """Add a claim to :data:`REGISTRY` (ids are unique).
+
+    Examples
+    --------
+    >>> c = Claim("doc.example", "standard", "s", (), lambda: None, lambda ctx: None)
+    >>> register(c) is c
+    True
+    >>> _ = REGISTRY.pop("doc.example")
+    """
+    old = REGISTRY.get(c.id)
+    if old is not None and old is not c and old.check is not c.check:
+        raise ValueError(f"claim id {c.id!r} is registered twice")
+    REGISTRY[c.id] = c
+    return c
+
+
+def claim(
+    id: str,
+    *,
+    paper: str,
+    statement: str,
+    derive: Callable[[], Any],
+    depends_on: Iterable[str] = (),
+    plot: Callable[[Evidence], Any] | None = None,
+) -> Callable[[Callable[[CheckContext], Evidence]], Claim]:
+    """Decorator: register the decorated check function as claim ``id``.
+
+    Examples
+    --------
+    >>> from symadam.core.derivation import Derivation
+    >>> @claim("doc.deco", paper="standard", statement="1 = 1",
+    ...        derive=lambda: Derivation("trivial"))
+    ... def _check(ctx):
+    ...     return ctx.evidence(1 == 1, "equality", "0")
+    >>> _check.id
+    'doc.deco'
+    >>> _ = REGISTRY.pop("doc.deco")
+    """
+
+    def wrap(check: Callable[[CheckContext], Evidence]) -> Claim:
+        return register(Claim(id, paper, statement, tuple(depends_on), derive, check, plot))
+
+    return wrap
+
+
+def load_all() -> dict[str, Claim]:
+    """Import every topic's ``claims`` module (which registers its claims); return the registry.
+
+    Examples
+    --------
+    >>> "rates.gd" in load_all()
+    True
+    """
+    topic_modules("claims")
+    return REGISTRY
+
+
+def graph(claims: dict[str, Claim] | None = None) -> nx.DiGraph:
+    """The dependency DAG (edge ``dep -> claim``); raises on cycles or unknown ids.
+
+    Examples
+    --------
+    >>> g = graph(load_all())
+    >>> nx.is_directed_acyclic_graph(g)
+    True
+    """
+    claims = load_all() if claims is None else claims
+    g = nx.DiGraph()
+    for c in claims.values():
+        g.add_node(c.id)
+        for d in c.depends_on:
+            if d not in claims:
+                raise ValueError(f"claim {c.id!r} depends on unknown claim {d!r}")
+            g.add_edge(d, c.id)
+    if not nx.is_directed_acyclic_graph(g):
+        raise ValueError(f"claim dependencies have a cycle: {nx.find_cycle(g)}")
+    return g
+
+
+def select(prefixes: Iterable[str] = (), claims: dict[str, Claim] | None = None) -> list[str]:
+    """Ids matching any prefix (``"rates"`` matches ``"rates.gd"``), plus their
+    dependencies, in a dependency-respecting order.  No prefix selects all.
+
+    Examples
+    --------
+    >>> ids = select(["rates.gd"])
+    >>> ids[-1]
+    'rates.gd'
+    >>> select(["no.such.claim"])
+    Traceback (most recent call last):
+    ...
+    ValueError: claim prefix 'no.such.claim' matches no registered claim
+    """
+    claims = load_all() if claims is None else claims
+    g = graph(claims)
+    prefixes = list(prefixes)
+    if not prefixes:
+        chosen = set(claims)
+    else:
+        chosen = set()
+        for p in prefixes:
+            hit = {i for i in claims if i == p or i.startswith(p.rstrip(".") + ".")}
+            if not hit:
+                raise ValueError(f"claim prefix {p!r} matches no registered claim")
+            chosen |= hit
+        for i in list(chosen):
+            chosen |= nx.ancestors(g, i)
+    return [i for i in nx.lexicographical_topological_sort(g) if i in chosen]
+
+
+def _run_one(job: tuple[str, int, int]) -> Evidence:
+    """Run one claim's check (module-level so process pools can pickle it)."""
+    from .parallel import SerialExecutor
+
+    claim_id, dps, seed = job
+    c = load_all()[claim_id]
+    ctx = CheckContext(claim_id=claim_id, dps=dps, seed=seed, executor=SerialExecutor())
+    t0 = time.perf_counter()
+    try:
+        ev = c.check(ctx)
+        if not isinstance(ev, Evidence):
+            raise TypeError(f"check of {claim_id} returned {type(ev).__name__}, not Evidence")
+    except Exception as exc:  # the runner reports, never crashes
+        ev = Evidence(
+            claim_id, "error", "exception in check", "n/a", None, 0.0,
+            {"exception": f"{type(exc).__name__}: {exc}",
+             "traceback": traceback.format_exc(limit=6)},
+        )
+    return replace(ev, claim_id=claim_id, seconds=round(time.perf_counter() - t0, 4))
+
+
+def run_claims(
+    ids: list[str],
+    dps: int = 50,
+    seed: int = 0,
+    executor: Any = None,
+    progress: Callable[[Evidence], None] | None = None,
+) -> list[Evidence]:
+    """Check the claims ``ids`` in dependency order and return their evidence.
+
+    Claims whose dependencies did not verify are marked ``error`` without
+    running.  Independent claims in the same generation of the DAG are
+    mapped over ``executor`` (serial if None).
+
+    Examples
+    --------
+    >>> [e.status for e in run_claims(select(["rates.gd"]), dps=30)]
+    ['verified']
+    """
+    from .parallel import SerialExecutor
+
+    executor = executor or SerialExecutor()
+    claims = load_all()
+    g = graph(claims).subgraph(ids)
+    done: dict[str, Evidence] = {}
+    for generation in nx.topological_generations(g):
+        runnable = []
+        for i in sorted(generation):
+            bad = [d for d in claims[i].depends_on if done.get(d) is None
+                   or done[d].status != "verified"]
+            if bad:
+                done[i] = Evidence(i, "error", "not run", "n/a", None, 0.0,
+                                   {"reason": f"dependencies not verified: {', '.join(bad)}"})
+                if progress:
+                    progress(done[i])
+            else:
+                runnable.append(i)
+        for ev in executor.map(_run_one, [(i, dps, seed) for i in runnable]):
+            done[ev.claim_id] = ev
+            if progress:
+                progress(ev)
+    return [done[i] for i in ids]

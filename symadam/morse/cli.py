@@ -1,0 +1,95 @@
+"""``symadam morse``: Morse-property sweep over random regression problems (arXiv 2504.08867)."""
+from __future__ import annotations
+
+import argparse
+import time
+
+from ..core.cli_common import add_json, emit_json, progress_bar
+from ..core.parallel import make_executor
+from ..core.validate import check_int
+
+COMMAND = "morse"
+
+
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
+    """Register ``symadam morse [--activation] [--width] [--points] [--problems] ...``.
+
+    Examples
+    --------
+    >>> from symadam.cli import build_parser
+    >>> a = build_parser().parse_args(["morse", "--activation", "gelu", "--points", "12"])
+    >>> a.activation, a.width, a.points, a.targets
+    ('gelu', 2, 12, 'gp')
+    """
+    p = sub.add_parser(COMMAND, help="count critical points per class on random problems and "
+                                     "report their Hessian eigenvalue statistics")
+    p.add_argument("--activation", default="tanh",
+                   help="analytic activation: tanh, logistic, softplus, gelu (default tanh)")
+    p.add_argument("--width", type=int, default=2, help="hidden width m (default 2)")
+    p.add_argument("--points", type=int, default=10,
+                   help="data points n, at least m(d+2)+1 (default 10)")
+    p.add_argument("--problems", type=int, default=100, help="random problems (default 100)")
+    p.add_argument("--restarts", type=int, default=4, help="starts per problem (default 4)")
+    p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    p.add_argument("--targets", choices=("gp", "teacher"), default="gp",
+                   help="Gaussian-process targets (default) or a random wider tanh teacher")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workers", type=int, default=None, help="local worker processes")
+    g.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    add_json(p)
+    return p
+
+
+def run(args: "argparse.Namespace") -> int:
+    """Run the sweep, re-certify undecided efficient points in mpmath, print or emit JSON.
+
+    Examples
+    --------
+    >>> from symadam.cli import main
+    >>> main(["morse", "--width", "2", "--points", "6"])   # bad input: exit 2, nothing run
+    2
+    """
+    from .sweep import check_sweep_arguments, morse_sweep, recertify_sweep, summarize_sweep
+
+    check_sweep_arguments(args.activation, args.width, args.points, args.problems,
+                          args.restarts)
+    if args.workers is not None:
+        check_int("workers", args.workers)
+    bar = progress_bar(args.problems, not args.json, "morse")
+    executor = make_executor(args.workers, args.scheduler)
+    t0 = time.perf_counter()
+    try:
+        summary, results = morse_sweep(args.activation, args.width, args.points, args.problems,
+                                 seed=args.seed, restarts=args.restarts, executor=executor,
+                                 kind=args.targets,
+                                 progress=(bar.update if bar is not None else None))
+    finally:
+        getattr(executor, "close", lambda: None)()
+        if bar is not None:
+            bar.close()
+    # efficient points the float64 certificate cannot decide: mpmath residuals (40 digits)
+    if recertify_sweep(results, args.activation, args.points, args.seed, kind=args.targets):
+        summary = summarize_sweep(results, args.activation, args.width, args.points, args.seed)
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    summary["workers"] = getattr(executor, "workers", 1)
+    if args.json:
+        emit_json(summary)
+        return 0
+    print(f"{summary['problems']} problems ({args.activation}, width {args.width}, "
+          f"{args.points} points, seed {args.seed}) in {summary['seconds']} s")
+    for k, v in summary["critical_points"].items():
+        if v:
+            print(f"  {k:<24} {v}")
+    runs = summary["runs"]
+    print(f"  runs: {runs['escaped']} escaped (diverging), {runs['not_converged']} not "
+          f"converged, {runs['duplicate']} duplicates")
+    st = summary["efficient_min_abs_eigenvalue"]
+    frac = summary["efficient_nondegenerate_fraction"]
+    print(f"efficient critical points: {summary['efficient_critical_points']}, certified "
+          f"nondegenerate fraction: {frac} (float64 certificate alone: "
+          f"{summary['efficient_certified_float64_fraction']}; "
+          f"{summary['efficient_certified_mpmath']} certified with mpmath residuals)")
+    if st["count"]:
+        print(f"min |eigenvalue| on the efficient domain: min {st['min']:.3e}, "
+              f"median {st['median']:.3e}")
+    return 0
