@@ -30,6 +30,9 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p.add_argument("--workers", type=int, default=None, help="local worker processes")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
     p.add_argument("--report", default=None, metavar="DIR", help="write a report to DIR")
+    p.add_argument("--sabotage", action="store_true",
+                   help="run each selected claim's check against its declared wrong answer "
+                        "instead; exit 0 iff every sabotage is caught")
     add_json(p)
     return p
 
@@ -48,6 +51,8 @@ def run(args: "argparse.Namespace") -> int:
     if args.workers is not None:
         check_int("workers", args.workers)
     ids = select(args.prefixes)
+    if args.sabotage:
+        return _run_sabotages(args, ids)
     t0 = time.perf_counter()
     bar = progress_bar(len(ids), not args.json, "verify")
 
@@ -83,3 +88,42 @@ def run(args: "argparse.Namespace") -> int:
                 why = ev.details.get("exception") or ev.details.get("reason") or ev.residual
                 print(f"  {ev.status}: {ev.claim_id}: {why}", file=sys.stderr)
     return 0 if summary["failed"] == 0 and summary["error"] == 0 else 1
+
+
+def _run_sabotages(args: "argparse.Namespace", ids: list[str]) -> int:
+    """``verify --sabotage``: every check against its wrong answer; exit 0 iff all are caught."""
+    from ..core.sabotage import run_sabotages
+
+    if args.prefixes:  # only the named claims, not the dependencies select() pulls in
+        ids = [i for i in ids if any(i == p or i.startswith(p.rstrip(".") + ".")
+                                     for p in args.prefixes)]
+    t0 = time.perf_counter()
+    bar = progress_bar(len(ids), not args.json, "sabotage")
+
+    def progress(r):
+        if bar is not None:
+            bar.update(1)
+        elif not args.json:
+            print(f"{'caught' if r.caught else 'MISSED':<7} {r.claim_id:<40} {r.seconds:7.2f}s  "
+                  f"{r.sabotage}", flush=True)
+
+    try:
+        results = run_sabotages(ids, dps=args.dps, seed=args.seed, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    caught = sum(r.caught for r in results)
+    summary = {"caught": caught, "missed": len(results) - caught,
+               "seconds": round(time.perf_counter() - t0, 3)}
+    if args.json:
+        emit_json({"claims": [r.to_dict() for r in results], "summary": summary})
+    else:
+        if bar is not None:
+            for r in results:
+                print(f"{'caught' if r.caught else 'MISSED':<7} {r.claim_id:<40} {r.sabotage}")
+        print(f"{summary['caught']} sabotages caught, {summary['missed']} missed in "
+              f"{summary['seconds']:.1f} s")
+        for r in results:
+            if not r.caught:
+                print(f"  missed: {r.claim_id}: {r.sabotage} -> {r.status}", file=sys.stderr)
+    return 0 if summary["missed"] == 0 else 1

@@ -9,13 +9,92 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Mapping
 
 from .derivation import Derivation
 
-__all__ = ["Claim", "Evidence", "CheckContext"]
+__all__ = ["Claim", "Evidence", "CheckContext", "Sabotage", "PRECISION_KINDS",
+           "dps_precision", "float64_precision", "statistical_precision", "exact_precision"]
 
 Status = Literal["verified", "failed", "error"]
+
+#: What a check's precision can be: working digits that follow ``--dps``; float64
+#: arithmetic with a stated tolerance; a statistical test at a stated level;
+#: exact (rational or symbolic) arithmetic.
+PRECISION_KINDS = ("dps", "float64", "statistical", "exact")
+
+
+def dps_precision(dps: int, digits: int | None) -> dict:
+    """Evidence precision of an mpmath route: working ``dps`` and the agreeing ``digits`` reached.
+
+    Examples
+    --------
+    >>> dps_precision(60, 57)
+    {'kind': 'dps', 'dps': 60, 'digits': 57}
+    """
+    return {"kind": "dps", "dps": int(dps), "digits": None if digits is None else int(digits)}
+
+
+def float64_precision(tolerance: Any) -> dict:
+    """Evidence precision of a float64 route, with the tolerance its comparison used.
+
+    Examples
+    --------
+    >>> float64_precision(1e-12)
+    {'kind': 'float64', 'tolerance': '1e-12'}
+    """
+    return {"kind": "float64", "tolerance": str(tolerance)}
+
+
+def statistical_precision(test: str, level: Any) -> dict:
+    """Evidence precision of a statistical check: the test and its false-rejection level.
+
+    Examples
+    --------
+    >>> statistical_precision("|z| <= 4 (normal approximation)", "6.3e-5")
+    {'kind': 'statistical', 'test': '|z| <= 4 (normal approximation)', 'level': '6.3e-5'}
+    """
+    return {"kind": "statistical", "test": str(test), "level": str(level)}
+
+
+def exact_precision(how: str) -> dict:
+    """Evidence precision of an exact check (rational arithmetic, a canonical form equal to 0).
+
+    Examples
+    --------
+    >>> exact_precision("rational arithmetic")
+    {'kind': 'exact', 'how': 'rational arithmetic'}
+    """
+    return {"kind": "exact", "how": str(how)}
+
+
+@dataclass(frozen=True)
+class Sabotage:
+    """A named, plausible wrong answer that a claim's check must reject.
+
+    During a sabotage run (:func:`symadam.core.sabotage.run_sabotage`) each
+    entry of ``patch`` replaces an attribute for the duration of the check:
+    the key is ``"name"`` (an attribute of the module that defines the check,
+    e.g. a derivation or route function it calls) or ``"package.module:name"``;
+    the value maps the original object to the wrong one.  The check then runs
+    unchanged, on the wrong answer, and must report ``failed``.
+
+    Attributes
+    ----------
+    name : str
+        The wrong answer, in words (e.g. "Adam at RMSprop's rate (kappa-1)/(kappa+1)").
+    patch : mapping of str to callable
+        Target -> ``original -> replacement``.
+
+    Examples
+    --------
+    >>> s = Sabotage("rate off by 1e-30", {"tune": lambda f: f})
+    >>> s.name
+    'rate off by 1e-30'
+    """
+
+    name: str
+    patch: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,6 +120,11 @@ class Evidence:
     details : dict
         Numbers a reader wants to see (JSON-serialisable; high-precision
         numbers as decimal strings).
+    precision : dict
+        The precision the check really used: ``{"kind": "dps", "dps", "digits"}``,
+        ``{"kind": "float64", "tolerance"}``, ``{"kind": "statistical", "test",
+        "level"}`` or ``{"kind": "exact", "how"}`` (see :func:`dps_precision` and
+        its siblings); empty only for evidence of a check that did not run.
 
     Examples
     --------
@@ -56,6 +140,7 @@ class Evidence:
     digits: int | None
     seconds: float
     details: dict = field(default_factory=dict)
+    precision: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (see DESIGN.md).
@@ -119,15 +204,27 @@ class CheckContext:
         route: str,
         residual: Any,
         digits: int | None = None,
+        *,
+        precision: dict | None = None,
         **details: Any,
     ) -> Evidence:
         """Build :class:`Evidence` for this claim (``seconds`` filled in by the runner).
 
+        ``precision`` is what the check really used (:func:`dps_precision`,
+        :func:`float64_precision`, :func:`statistical_precision`,
+        :func:`exact_precision`); if omitted and ``digits`` is given it is
+        ``dps_precision(self.dps, digits)``.
+
         Examples
         --------
-        >>> CheckContext("x.y").evidence(True, "test", "1e-50", 49).status
-        'verified'
+        >>> ev = CheckContext("x.y", dps=50).evidence(True, "test", "1e-50", 49)
+        >>> ev.status, ev.precision
+        ('verified', {'kind': 'dps', 'dps': 50, 'digits': 49})
         """
+        if precision is None:
+            precision = {} if digits is None else dps_precision(self.dps, digits)
+        if precision and precision.get("kind") not in PRECISION_KINDS:
+            raise ValueError(f"precision kind must be one of {PRECISION_KINDS}, got {precision!r}")
         return Evidence(
             claim_id=self.claim_id,
             status="verified" if ok else "failed",
@@ -136,6 +233,7 @@ class CheckContext:
             digits=None if digits is None else int(digits),
             seconds=0.0,
             details=dict(details),
+            precision=dict(precision),
         )
 
 
@@ -159,6 +257,12 @@ class Claim:
         The independent route.
     plot : callable ``(Evidence) -> matplotlib Figure`` or None
         Optional figure for reports.
+    sabotage : Sabotage or None
+        A plausible wrong answer the check must reject (every registered
+        claim has one; the test suite and ``symadam verify --sabotage`` run it).
+    precision : {"dps", "float64", "statistical", "exact"}
+        What kind of precision the check works at: ``"dps"`` checks honour
+        ``--dps``; the others say so in ``symadam claims``.
 
     Examples
     --------
@@ -176,6 +280,8 @@ class Claim:
     derive: Callable[[], Derivation]
     check: Callable[[CheckContext], Evidence]
     plot: Callable[[Evidence], Any] | None = None
+    sabotage: Sabotage | None = None
+    precision: str = "dps"
 
     def summary(self) -> dict:
         """Id, paper, statement and dependencies as a dict.
@@ -191,4 +297,6 @@ class Claim:
             "paper": self.paper,
             "statement": self.statement,
             "depends_on": list(self.depends_on),
+            "precision": self.precision,
+            "sabotage": None if self.sabotage is None else self.sabotage.name,
         }

@@ -8,10 +8,11 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from .record import CheckContext, Claim, Evidence
+from .record import PRECISION_KINDS, CheckContext, Claim, Evidence, Sabotage
 from .topics import topic_modules
 
-__all__ = ["REGISTRY", "register", "claim", "load_all", "graph", "select", "run_claims"]
+__all__ = ["REGISTRY", "register", "claim", "load_all", "graph", "select", "run_claims",
+           "check_one"]
 
 #: All registered claims, by id (filled by importing the claim modules).
 REGISTRY: dict[str, Claim] = {}
@@ -42,6 +43,8 @@ def claim(
     derive: Callable[[], Any],
     depends_on: Iterable[str] = (),
     plot: Callable[[Evidence], Any] | None = None,
+    sabotage: Sabotage | None = None,
+    precision: str = "dps",
 ) -> Callable[[Callable[[CheckContext], Evidence]], Claim]:
     """Decorator: register the decorated check function as claim ``id``.
 
@@ -58,7 +61,10 @@ def claim(
     """
 
     def wrap(check: Callable[[CheckContext], Evidence]) -> Claim:
-        return register(Claim(id, paper, statement, tuple(depends_on), derive, check, plot))
+        if precision not in PRECISION_KINDS:
+            raise ValueError(f"precision must be one of {PRECISION_KINDS}, got {precision!r}")
+        return register(Claim(id, paper, statement, tuple(depends_on), derive, check, plot,
+                              sabotage, precision))
 
     return wrap
 
@@ -128,25 +134,37 @@ def select(prefixes: Iterable[str] = (), claims: dict[str, Claim] | None = None)
     return [i for i in nx.lexicographical_topological_sort(g) if i in chosen]
 
 
+def check_one(c: Claim, ctx: CheckContext) -> Evidence:
+    """Run ``c.check(ctx)``, timed; an exception becomes ``error`` evidence, never a crash.
+
+    Examples
+    --------
+    >>> c = load_all()["rates.gd"]
+    >>> check_one(c, CheckContext(c.id, dps=30)).status
+    'verified'
+    """
+    t0 = time.perf_counter()
+    try:
+        ev = c.check(ctx)
+        if not isinstance(ev, Evidence):
+            raise TypeError(f"check of {c.id} returned {type(ev).__name__}, not Evidence")
+    except Exception as exc:  # the runner reports, never crashes
+        ev = Evidence(
+            c.id, "error", "exception in check", "n/a", None, 0.0,
+            {"exception": f"{type(exc).__name__}: {exc}",
+             "traceback": traceback.format_exc(limit=6)},
+        )
+    return replace(ev, claim_id=c.id, seconds=round(time.perf_counter() - t0, 4))
+
+
 def _run_one(job: tuple[str, int, int]) -> Evidence:
     """Run one claim's check (module-level so process pools can pickle it)."""
     from .parallel import SerialExecutor
 
     claim_id, dps, seed = job
     c = load_all()[claim_id]
-    ctx = CheckContext(claim_id=claim_id, dps=dps, seed=seed, executor=SerialExecutor())
-    t0 = time.perf_counter()
-    try:
-        ev = c.check(ctx)
-        if not isinstance(ev, Evidence):
-            raise TypeError(f"check of {claim_id} returned {type(ev).__name__}, not Evidence")
-    except Exception as exc:  # the runner reports, never crashes
-        ev = Evidence(
-            claim_id, "error", "exception in check", "n/a", None, 0.0,
-            {"exception": f"{type(exc).__name__}: {exc}",
-             "traceback": traceback.format_exc(limit=6)},
-        )
-    return replace(ev, claim_id=claim_id, seconds=round(time.perf_counter() - t0, 4))
+    return check_one(c, CheckContext(claim_id=claim_id, dps=dps, seed=seed,
+                                     executor=SerialExecutor()))
 
 
 def run_claims(

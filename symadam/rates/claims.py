@@ -21,12 +21,15 @@ The claims ``rates.adam*`` and ``rates.rmsprop*`` live in
 """
 from __future__ import annotations
 
+import dataclasses
+
 import mpmath
 import numpy as np
 import sympy
 
 from ..core import claim
 from ..core.identity import agreeing_digits
+from ..core.record import Sabotage
 from .engine import tune
 from .iterate_mp import empirical_rate, grid_rates, run_diagonal
 from .methods import KAPPA, MU, L
@@ -134,6 +137,30 @@ def _optimal_check(method: str):
     return check
 
 
+def _wrong_tuning(method: str, rate=None, **params) -> dict:
+    """A sabotage patch of ``tune``: ``method``'s tuning with its rate (or parameters) replaced.
+
+    ``rate`` and the ``params`` values are functions of the derived expression.
+    """
+    def patch(tune_orig):
+        def wrong(m):
+            t = tune_orig(m)
+            if m != method:
+                return t
+            new = {k: params[k](v) if k in params else v for k, v in t.parameters.items()}
+            return dataclasses.replace(t, rate=rate(t.rate) if rate else t.rate, parameters=new)
+        return wrong
+    return {"tune": patch}
+
+
+#: The competing classical rates, as plausible wrong answers for each method.
+_GD_RATE = (KAPPA - 1) / (KAPPA + 1)
+_POLYAK_RATE = (sympy.sqrt(KAPPA) - 1) / (sympy.sqrt(KAPPA) + 1)
+_COMPETITOR = {"gd": ("Polyak's rate (sqrt(kappa)-1)/(sqrt(kappa)+1)", _POLYAK_RATE),
+               "heavy-ball": ("gradient descent's rate (kappa-1)/(kappa+1)", _GD_RATE),
+               "nesterov": ("Polyak's rate (sqrt(kappa)-1)/(sqrt(kappa)+1)", _POLYAK_RATE)}
+
+
 def _optimality_derivation(name: str):
     """The optimality part of the engine's derivation (the active-set screening and checks)."""
     from ..core.derivation import Derivation
@@ -147,15 +174,21 @@ def _optimality_derivation(name: str):
     return d
 
 
+_OFF = 1 + sympy.Rational(1, 10**30)
+
 for _short, _name in _METHODS.items():
     claim(f"rates.{_short}", paper="standard", statement=_STATEMENTS[_short],
-          derive=(lambda n=_name: tune(n).derivation))(_spectral_check(_name))
+          derive=(lambda n=_name: tune(n).derivation),
+          sabotage=Sabotage("the derived rate off by a relative 1e-30",
+                            _wrong_tuning(_name, rate=lambda r: r * _OFF)))(_spectral_check(_name))
     claim(f"rates.{_short}_optimal", paper="standard",
           statement=f"No constant tuning of {_name} converges faster on "
                     r"quadratics with spectrum in $[\mu, L]$ than the derived one: its iterates "
                     r"converge at exactly the derived rate.",
           derive=(lambda n=_name: _optimality_derivation(n)),
-          depends_on=(f"rates.{_short}",))(_optimal_check(_name))
+          depends_on=(f"rates.{_short}",),
+          sabotage=Sabotage(_COMPETITOR[_name][0], _wrong_tuning(
+              _name, rate=lambda r, w=_COMPETITOR[_name][1]: w)))(_optimal_check(_name))
 
 
 def _lower_bound_derivation():
