@@ -12,6 +12,7 @@ module                 what
 ``report``             reports and proof documents, written atomically
 ``cli_common``         shared pieces of the command line
 ``topics``             discovery of the topic packages' ``claims``/``cli`` modules
+``expr``               the safe parser from user text to sympy expressions
 =====================  =========================================================
 """
 from .derivation import Derivation, Step
