@@ -97,7 +97,7 @@ def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0) -> SabotageRe
 
     Examples
     --------
-    >>> r = run_sabotage("rates.gd", dps=30)
+    >>> r = run_sabotage("rates.gd", dps=50)
     >>> r.caught, r.status
     (True, 'failed')
     """
@@ -120,7 +120,7 @@ def run_sabotages(ids: list[str], dps: int = 50, seed: int = 0,
 
     Examples
     --------
-    >>> [r.caught for r in run_sabotages(["rates.gd"], dps=30)]
+    >>> [r.caught for r in run_sabotages(["rates.gd"], dps=50)]
     [True]
     """
     out = []
