@@ -32,7 +32,7 @@ import sympy
 from sympy.printing.latex import LatexPrinter
 
 __all__ = ["SYMBOL_LATEX", "SYMBOL_TEXT", "latex", "latex_value", "tex_text", "math_names",
-           "number_str",
+           "number_str", "significant_digits", "evidence_markdown",
            "markdown_rows", "tex_preamble"]
 
 #: Code name -> LaTeX, for every symbol whose name sympy would not print as the papers do.
@@ -137,12 +137,33 @@ def latex_value(v: Any, digits: int | None = None) -> str:
         return r"\text{" + tex_text(str(v), math=False) + "}"
 
 
-def number_str(x: Any, digits: int | None = None) -> str:
+def significant_digits(x: Any, reference: Any, digits: int) -> int:
+    """Correct significant digits of ``x``, given ``digits`` of ``reference`` (``|x| <= |ref|``).
+
+    A difference ``x = reference - c`` loses the leading digits it cancels:
+    ``digits - (exponent(reference) - exponent(x))`` (at least 1).
+
+    Examples
+    --------
+    >>> significant_digits(0.0037, 0.096, 25)
+    24
+    """
+    import math
+
+    try:
+        ex, er = (math.floor(math.log10(abs(float(v)))) for v in (x, reference))
+    except (ValueError, OverflowError):
+        return max(1, int(digits))
+    return max(1, int(digits) - max(0, er - ex))
+
+
+def number_str(x: Any, digits: int | None = None, strip: bool = False) -> str:
     """A number as a decimal string with ``digits`` significant digits (default: all it has).
 
     mpmath numbers are printed by their own context (``x.context.nstr``) with
     the digits their precision carries, sympy Floats with their precision's
-    digits; other numbers with ``str``.
+    digits; other numbers with ``str``.  Trailing zeros are computed digits and
+    are kept unless ``strip=True`` (for inputs such as ``theta = 0.5``).
 
     Examples
     --------
@@ -153,7 +174,7 @@ def number_str(x: Any, digits: int | None = None) -> str:
     """
     if hasattr(x, "_mpf_") and hasattr(x, "context"):
         n = digits if digits is not None else max(1, int(x.context.prec_to_dps(x.context.prec)))
-        return x.context.nstr(x, max(1, int(n)), strip_zeros=False)
+        return x.context.nstr(x, max(1, int(n)), strip_zeros=strip)
     if isinstance(x, sympy.Basic) and x.is_number:
         if digits is None and isinstance(x, sympy.Float):   # mpmath's prec_to_dps
             digits = max(1, int(round(int(x._prec) / 3.3219280948873626) - 1))
@@ -295,6 +316,7 @@ def markdown_rows(title: str, rows: Iterable[tuple[str, Any]], note: str | None 
     """
     out = [f"**{title}**", "", "| | |", "|---|---|"]
     for label, v in rows:
+        label = label.replace("|", r"\vert ")
         if isinstance(v, str) and v.startswith("text:"):
             cell = v[5:].replace("|", r"\|")
         else:
@@ -303,3 +325,35 @@ def markdown_rows(title: str, rows: Iterable[tuple[str, Any]], note: str | None 
     if note:
         out += ["", note]
     return "\n".join(out) + "\n"
+
+
+_STATUS = {"verified": "✅", "failed": "❌", "error": "⚠️"}
+
+
+def evidence_markdown(ev: Any) -> str:
+    """Markdown for a :class:`~symadam.core.record.Evidence` (its ``_repr_markdown_``).
+
+    Detail values are shown as given (JSON-ready strings keep all their digits),
+    cut at 200 characters.
+
+    Examples
+    --------
+    >>> from symadam.core.record import Evidence
+    >>> evidence_markdown(Evidence("a.b", "failed", "r", "0.1", None, 1.0)).splitlines()[0]
+    '**❌ `a.b` failed** (1.00 s)'
+    """
+    rows = [("route", "text:" + ev.route), ("residual", "text:" + str(ev.residual))]
+    if ev.digits is not None:
+        rows.append(("agreeing digits", f"text:{ev.digits}"))
+    if ev.precision:
+        rows.append(("precision", "text:" + ", ".join(
+            f"{k}: {v}" for k, v in ev.precision.items() if k != "kind")
+            if ev.precision.get("kind") == "dps"
+            else "text:" + ", ".join(f"{k}: {v}" for k, v in ev.precision.items())))
+    for k, v in ev.details.items():
+        if k == "traceback":
+            continue
+        text = v if isinstance(v, str) else repr(v)
+        rows.append((str(k), "text:" + (text if len(text) <= 200 else text[:197] + "...")))
+    title = f"{_STATUS.get(ev.status, '')} `{ev.claim_id}` {ev.status}".strip()
+    return markdown_rows(title, rows).replace(f"**{title}**", f"**{title}** ({ev.seconds:.2f} s)")
