@@ -1,6 +1,6 @@
 """Exact high-precision evaluation of the Adam vector field and of its zeros (mpmath).
 
-Definition [reconstructed, MATH.md Sec. 3; our reading of arXiv 2407.21078]:
+Definition [reconstructed, docs/conventions.md; our reading of arXiv 2407.21078]:
 freeze ``theta``; let ``G_0, G_1, ...`` be i.i.d. copies of the stochastic
 gradient at ``theta`` (with mini-batches of size ``J``: the gradient of the
 batch-mean loss, ``G = theta - Xbar`` for the quadratic loss
