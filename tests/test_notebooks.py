@@ -4,8 +4,8 @@ Each notebook is executed with nbclient (the ``python3`` kernel of this
 environment, matplotlib's inline backend as in Jupyter: no backend is forced
 in the notebooks), so every ``assert`` cell runs; then every code cell that
 draws a figure must carry an ``image/png`` output -- what a reader sees when
-opening the notebook.  (notebooks/conftest.py keeps nbmake from running these
-six a second time.)
+opening the notebook.  (``--ignore-glob`` in setup.cfg keeps nbmake from running
+these six a second time.)
 """
 from __future__ import annotations
 
