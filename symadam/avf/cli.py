@@ -1,6 +1,6 @@
 """``symadam avf {eval,zero,bias}``: the Adam vector field for a data law.
 
-Convention [reconstructed, MATH.md Sec. 3]: ``A(theta) = E[M/(eps + sqrt V)]``
+Convention [reconstructed, docs/conventions.md]: ``A(theta) = E[M/(eps + sqrt V)]``
 over stationary moment estimates built from the same i.i.d. (batch-mean)
 gradients ``G = theta - Xbar``.  Defaults: ``--beta1 0.9 --beta2 0.999
 --eps 0`` (pass ``--eps 1e-8`` for torch's default), ``--batch 1``,

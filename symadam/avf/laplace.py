@@ -1,6 +1,6 @@
 """Laplace functionals behind the exact evaluation of the Adam vector field (sympy only).
 
-Convention [reconstructed, MATH.md Sec. 3]: ``G_0, G_1, ...`` are i.i.d. copies of
+Convention [reconstructed, docs/conventions.md]: ``G_0, G_1, ...`` are i.i.d. copies of
 the (batch-mean) stochastic gradient at a frozen ``theta``; the stationary
 moment estimates are ``M = sum_k a_k G_k``, ``V = sum_k b_k G_k^2`` with
 ``a_k = (1-beta1) beta1^k``, ``b_k = (1-beta2) beta2^k`` and the *same* samples

@@ -3,9 +3,9 @@
 The loss is the quadratic ``1/2 (theta - x)^2`` (componentwise in ``d``
 dimensions), so the stochastic gradient at ``theta`` is ``G = theta - Xbar``
 where ``Xbar`` is the mean of a mini-batch of ``J`` i.i.d. data points (the
-gradient of the batch-mean loss, squared after averaging; MATH.md Sec. 1).
+gradient of the batch-mean loss, squared after averaging; docs/conventions.md).
 
-Data specs (DESIGN.md): ``bernoulli:p``, ``rademacher``,
+Data specs (the ``--data`` syntax of ``symadam avf``): ``bernoulli:p``, ``rademacher``,
 ``discrete:x1,x2,...@p1,p2,...``, ``normal:m,s``, ``exponential:rate``,
 ``uniform:a,b``.  Numbers in a spec are read *exactly*: ``0.1`` is the
 rational ``1/10`` and ``1/3`` is ``1/3``.  Probabilities must be

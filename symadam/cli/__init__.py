@@ -28,7 +28,10 @@ def build_parser() -> ArgumentParser:
     >>> build_parser().parse_args(["rate", "gd"]).method
     'gd'
     """
+    from .. import __version__
+
     parser = ArgumentParser(prog="symadam", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"symadam {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     sub.required = True
     own = [importlib.import_module(f"{__name__}.{i.name}")

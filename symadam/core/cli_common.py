@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: one-line errors, JSON output, progress."""
+"""Shared pieces of the command line: one-line errors, JSON output, progress (CLI and library)."""
 from __future__ import annotations
 
 import argparse
@@ -91,3 +91,32 @@ def progress_bar(total: int, enabled: bool, desc: str = "") -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
+
+
+def progress_reporter(progress: Any, total: int, desc: str = "") -> tuple[Any, Any]:
+    """What a long library sweep calls after each finished chunk, and how to close it.
+
+    ``progress`` is the sweep's argument: ``True`` draws a ``tqdm.auto`` bar
+    (a widget in Jupyter, text on stderr elsewhere), ``False`` or ``None`` is
+    silent (the command line passes ``None`` under ``--json``), and a callable
+    is called with the number of items just finished.  Returns
+    ``(update, close)``.
+
+    Examples
+    --------
+    >>> update, close = progress_reporter(False, 10)
+    >>> update(3), close()
+    (None, None)
+    >>> seen = []
+    >>> update, close = progress_reporter(seen.append, 10)
+    >>> update(4); seen
+    [4]
+    """
+    if progress is None or progress is False:
+        return (lambda k: None), (lambda: None)
+    if callable(progress) and progress is not True:
+        return progress, (lambda: None)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
+    return bar.update, bar.close

@@ -142,8 +142,29 @@ class Evidence:
     details: dict = field(default_factory=dict)
     precision: dict = field(default_factory=dict)
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: status, route, residual, digits, precision and details.
+
+        Examples
+        --------
+        >>> print(Evidence("rates.gd", "verified", "spectral radius", "1e-50", 50, 0.08,
+        ...                precision={"kind": "dps", "dps": 50, "digits": 50})._repr_markdown_())
+        **✅ `rates.gd` verified** (0.08 s)
+        <BLANKLINE>
+        | | |
+        |---|---|
+        | route | spectral radius |
+        | residual | 1e-50 |
+        | agreeing digits | 50 |
+        | precision | dps: 50, digits: 50 |
+        <BLANKLINE>
+        """
+        from .display import evidence_markdown
+
+        return evidence_markdown(self)
+
     def to_dict(self) -> dict:
-        """A JSON-ready dict (see DESIGN.md).
+        """A JSON-ready dict.
 
         Examples
         --------

@@ -1,6 +1,6 @@
 """Piecewise polynomial targets and densities for the exact ReLU population risk (sympy only).
 
-Setting (MATH.md section 4, arXiv 2303.03950): inputs ``X`` on ``[a, b]`` with a
+Setting (docs/conventions.md, arXiv 2303.03950): inputs ``X`` on ``[a, b]`` with a
 piecewise polynomial density ``p`` (default uniform), a piecewise polynomial
 target ``f``, and a shallow ReLU network ``N(x) = c + sum_j v_j relu(w_j x + b_j)``.
 On ``[a, b]`` every neuron with ``w_j != 0`` is ``u_j relu(s_j (x - t_j))`` with

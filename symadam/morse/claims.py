@@ -119,7 +119,7 @@ def _nondeg_plot(ev):
        derive=sm.tolerance_derivation, plot=_nondeg_plot)
 def _efficient_nondegenerate(ctx):
     summary, results = morse_sweep("tanh", 2, 10, SWEEP_PROBLEMS, seed=ctx.seed,
-                                   executor=ctx.executor)
+                                   executor=ctx.executor, progress=False)
     # points the float64 certificate cannot decide get mpmath residuals (ctx.dps digits)
     if recertify_sweep(results, "tanh", 10, ctx.seed, dps=max(30, ctx.dps)):
         summary = summarize_sweep(results, "tanh", 2, 10, ctx.seed)

@@ -319,6 +319,13 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
         except _Escaped:
             counts["escaped"] += 1
             continue
+        except ValueError as exc:
+            # scipy < 1.17: trust-exact's Cholesky solve raises on a trial point whose
+            # Hessian overflowed (newer scipy rejects the step); that start escaped too.
+            if "infs or NaNs" not in str(exc):
+                raise
+            counts["escaped"] += 1
+            continue
         gn = float(np.linalg.norm(_grad(t, *args)))
         if not gn <= gtol:
             counts["not_converged"] += 1

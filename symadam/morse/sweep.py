@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..core.cli_common import progress_reporter
 from ..core.validate import check_choice, check_int
 from ..networks.hessian import require_analytic
 from ..networks.problems import make_problem, problem_seed
@@ -164,16 +165,18 @@ def summarize_sweep(results: list[dict], activation: str = "", width: int = 0,
 
 def morse_sweep(activation: str, width: int, points: int, problems: int, seed: int = 0,
                 restarts: int = 4, executor: Any = None, d: int = 1, kind: str = "gp",
-                progress: Callable[[int], None] | None = None,
+                progress: bool | Callable[[int], None] | None = True,
                 chunk: int = 25) -> tuple[dict[str, Any], list[dict]]:
     """Run the sweep over ``problems`` random problems; return ``(summary, results)``.
 
     ``executor`` is any :mod:`symadam.core.parallel` executor (serial if None);
-    ``progress(k)`` is called after each chunk of ``k`` finished problems.
+    ``progress``: ``True`` shows a ``tqdm.auto`` progress bar, ``False`` is
+    silent, a callable ``progress(k)`` is called after each chunk of ``k``
+    finished problems (:func:`symadam.core.cli_common.progress_reporter`).
 
     Examples
     --------
-    >>> s, res = morse_sweep("tanh", 2, 8, problems=2, seed=1, restarts=2)
+    >>> s, res = morse_sweep("tanh", 2, 8, problems=2, seed=1, restarts=2, progress=False)
     >>> s["problems"], len(res)
     (2, 2)
     """
@@ -185,11 +188,13 @@ def morse_sweep(activation: str, width: int, points: int, problems: int, seed: i
     specs = [ProblemSpec(activation, width, points, int(seed), i, restarts, d, kind)
              for i in range(problems)]
     results: list[dict] = []
-    for a in range(0, len(specs), chunk):
-        part = executor.map(analyze_problem, specs[a:a + chunk])
+    update, close = progress_reporter(progress, len(specs), "morse sweep")
+    step = 1 if isinstance(executor, SerialExecutor) else chunk   # serial: a tick per problem
+    for a in range(0, len(specs), step):
+        part = executor.map(analyze_problem, specs[a:a + step])
         results.extend(part)
-        if progress is not None:
-            progress(len(part))
+        update(len(part))
+    close()
     return summarize_sweep(results, activation, width, points, seed), results
 
 

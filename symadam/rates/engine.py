@@ -198,6 +198,28 @@ class Tuning:
             out[name] = sympy.N(v, dps)
         return out
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: rate, tuned parameters and active set as mathematics.
+
+        Examples
+        --------
+        >>> print(tune("gd")._repr_markdown_())
+        **Optimal tuning of `gd` on quadratics...
+        | rate | $\\rho = \\frac{\\kappa - 1}{\\kappa + 1}$ |
+        | parameter | $h = \\frac{2}{L + \\mu}$ |
+        ...
+        """
+        from ..core.display import latex, markdown_rows
+
+        rows = [("rate", f"text:$\\rho = {latex(self.rate)}$")]
+        rows += [("parameter", f"text:${latex(sympy.Symbol(k))} = {latex(v)}$")
+                 for k, v in self.parameters.items()]
+        rows += [("active set", "text:" + self.active_set),
+                 ("characteristic polynomial", f"text:${latex(self.charpoly)}$")]
+        return markdown_rows(f"Optimal tuning of `{self.method}` on quadratics, "
+                             "spectrum in $[\\mu, L]$, $\\kappa = L/\\mu$", rows,
+                             note="The steps: `.derivation` (LaTeX: `.derivation.to_latex()`).")
+
 
 def _exact(x: Any) -> sympy.Expr:
     """A number as an exact sympy rational (via its decimal string)."""
