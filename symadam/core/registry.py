@@ -8,14 +8,40 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from .record import PRECISION_KINDS, CheckContext, Claim, Evidence, Sabotage
+from .record import PRECISION_KINDS, Certificate, CheckContext, Claim, Evidence, Sabotage
 from .topics import topic_modules
 
-__all__ = ["REGISTRY", "register", "claim", "load_all", "graph", "select", "run_claims",
-           "check_one"]
+__all__ = ["REGISTRY", "CERTIFIERS", "register", "claim", "certifier", "load_all", "graph",
+           "select", "run_claims", "check_one"]
 
 #: All registered claims, by id (filled by importing the claim modules).
 REGISTRY: dict[str, Claim] = {}
+
+#: Certified (ball-arithmetic) routes, by claim id (filled by the topics' ``certify`` modules).
+CERTIFIERS: dict[str, Callable[[CheckContext], Certificate]] = {}
+
+
+def certifier(claim_id: str) -> Callable[[Callable[[CheckContext], Certificate]],
+                                         Callable[[CheckContext], Certificate]]:
+    """Decorator: register the decorated function as the certified route of ``claim_id``.
+
+    The function takes the claim's :class:`CheckContext` and returns a
+    :class:`Certificate`; it is run by ``symadam verify --certify``.
+
+    Examples
+    --------
+    >>> @certifier("doc.cert")
+    ... def _c(ctx):
+    ...     return Certificate(False, "none", why_not="example")
+    >>> CERTIFIERS.pop("doc.cert") is _c
+    True
+    """
+    def wrap(f):
+        if claim_id in CERTIFIERS and CERTIFIERS[claim_id] is not f:
+            raise ValueError(f"claim {claim_id!r} has two certified routes")
+        CERTIFIERS[claim_id] = f
+        return f
+    return wrap
 
 
 def register(c: Claim) -> Claim:
@@ -78,6 +104,7 @@ def load_all() -> dict[str, Claim]:
     True
     """
     topic_modules("claims")
+    topic_modules("certify")
     return REGISTRY
 
 
@@ -134,8 +161,11 @@ def select(prefixes: Iterable[str] = (), claims: dict[str, Claim] | None = None)
     return [i for i in nx.lexicographical_topological_sort(g) if i in chosen]
 
 
-def check_one(c: Claim, ctx: CheckContext) -> Evidence:
+def check_one(c: Claim, ctx: CheckContext, certify: bool = False) -> Evidence:
     """Run ``c.check(ctx)``, timed; an exception becomes ``error`` evidence, never a crash.
+
+    With ``certify``, the claim's certified route (if any) runs too and its
+    :class:`Certificate` fills ``certified``, ``enclosures`` and ``why_not``.
 
     Examples
     --------
@@ -154,17 +184,33 @@ def check_one(c: Claim, ctx: CheckContext) -> Evidence:
             {"exception": f"{type(exc).__name__}: {exc}",
              "traceback": traceback.format_exc(limit=6)},
         )
+    if certify:
+        ev = replace(ev, **_certify_fields(c, ctx))
     return replace(ev, claim_id=c.id, seconds=round(time.perf_counter() - t0, 4))
 
 
-def _run_one(job: tuple[str, int, int]) -> Evidence:
+def _certify_fields(c: Claim, ctx: CheckContext) -> dict:
+    f = CERTIFIERS.get(c.id)
+    if f is None:
+        return {"certified": False, "why_not": "no certified route for this claim"}
+    try:
+        cert = f(ctx)
+        if not isinstance(cert, Certificate):
+            raise TypeError(f"certified route of {c.id} returned {type(cert).__name__}")
+    except Exception as exc:  # a failed proof is reported, never a false True
+        return {"certified": False, "why_not": f"{type(exc).__name__}: {exc}"}
+    return {"certified": bool(cert.certified), "enclosures": dict(cert.enclosures),
+            "why_not": None if cert.certified else (cert.why_not or "not certified")}
+
+
+def _run_one(job: tuple) -> Evidence:
     """Run one claim's check (module-level so process pools can pickle it)."""
     from .parallel import SerialExecutor
 
-    claim_id, dps, seed = job
+    claim_id, dps, seed, *rest = job
     c = load_all()[claim_id]
     return check_one(c, CheckContext(claim_id=claim_id, dps=dps, seed=seed,
-                                     executor=SerialExecutor()))
+                                     executor=SerialExecutor()), certify=bool(rest and rest[0]))
 
 
 def run_claims(
@@ -173,6 +219,7 @@ def run_claims(
     seed: int = 0,
     executor: Any = None,
     progress: Callable[[Evidence], None] | None = None,
+    certify: bool = False,
 ) -> list[Evidence]:
     """Check the claims ``ids`` in dependency order and return their evidence.
 
@@ -203,7 +250,7 @@ def run_claims(
                     progress(done[i])
             else:
                 runnable.append(i)
-        for ev in executor.map(_run_one, [(i, dps, seed) for i in runnable]):
+        for ev in executor.map(_run_one, [(i, dps, seed, certify) for i in runnable]):
             done[ev.claim_id] = ev
             if progress:
                 progress(ev)

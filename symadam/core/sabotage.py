@@ -92,8 +92,12 @@ def sabotaged(claim: Claim) -> Iterator[None]:
             setattr(owner, attr, original)
 
 
-def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0) -> SabotageResult:
+def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0,
+                 certify: bool = False) -> SabotageResult:
     """Run ``claim``'s check against its sabotage; ``caught`` iff the check reports ``failed``.
+
+    With ``certify`` the claim's certified route runs under the sabotage too,
+    and ``caught`` also requires that it does not certify the wrong answer.
 
     Examples
     --------
@@ -108,14 +112,16 @@ def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0) -> SabotageRe
         return SabotageResult(c.id, None, False, "no sabotage declared", 0.0)
     t0 = time.perf_counter()
     with sabotaged(c):
-        ev = check_one(c, CheckContext(c.id, dps=dps, seed=seed, executor=SerialExecutor()))
-    return SabotageResult(c.id, c.sabotage.name, ev.status == "failed", ev.status,
+        ev = check_one(c, CheckContext(c.id, dps=dps, seed=seed, executor=SerialExecutor()),
+                       certify=certify)
+    caught = ev.status == "failed" and not ev.certified
+    return SabotageResult(c.id, c.sabotage.name, caught, ev.status,
                           round(time.perf_counter() - t0, 4), ev)
 
 
 def run_sabotages(ids: list[str], dps: int = 50, seed: int = 0,
-                  progress: Callable[[SabotageResult], None] | None = None
-                  ) -> list[SabotageResult]:
+                  progress: Callable[[SabotageResult], None] | None = None,
+                  certify: bool = False) -> list[SabotageResult]:
     """:func:`run_sabotage` for each id, serially (patches are process-global).
 
     Examples
@@ -125,7 +131,7 @@ def run_sabotages(ids: list[str], dps: int = 50, seed: int = 0,
     """
     out = []
     for i in ids:
-        r = run_sabotage(i, dps=dps, seed=seed)
+        r = run_sabotage(i, dps=dps, seed=seed, certify=certify)
         out.append(r)
         if progress:
             progress(r)
