@@ -19,14 +19,20 @@ REGISTRY: dict[str, Claim] = {}
 
 #: Certified (ball-arithmetic) routes, by claim id (filled by the topics' ``certify`` modules).
 CERTIFIERS: dict[str, Callable[[CheckContext], Certificate]] = {}
+#: The certified routes' own sabotages (a route without one is run against the claim's).
+CERTIFIER_SABOTAGES: dict[str, Sabotage] = {}
 
 
-def certifier(claim_id: str) -> Callable[[Callable[[CheckContext], Certificate]],
-                                         Callable[[CheckContext], Certificate]]:
+def certifier(claim_id: str, sabotage: Sabotage | None = None
+              ) -> Callable[[Callable[[CheckContext], Certificate]],
+                            Callable[[CheckContext], Certificate]]:
     """Decorator: register the decorated function as the certified route of ``claim_id``.
 
     The function takes the claim's :class:`CheckContext` and returns a
     :class:`Certificate`; it is run by ``symadam verify --certify``.
+    ``sabotage`` is a wrong answer the *certified* route must refuse to
+    certify (names resolved in the certifier's module); without it, the
+    claim's own sabotage is used.
 
     Examples
     --------
@@ -40,6 +46,8 @@ def certifier(claim_id: str) -> Callable[[Callable[[CheckContext], Certificate]]
         if claim_id in CERTIFIERS and CERTIFIERS[claim_id] is not f:
             raise ValueError(f"claim {claim_id!r} has two certified routes")
         CERTIFIERS[claim_id] = f
+        if sabotage is not None:
+            CERTIFIER_SABOTAGES[claim_id] = sabotage
         return f
     return wrap
 
@@ -185,11 +193,12 @@ def check_one(c: Claim, ctx: CheckContext, certify: bool = False) -> Evidence:
              "traceback": traceback.format_exc(limit=6)},
         )
     if certify:
-        ev = replace(ev, **_certify_fields(c, ctx))
+        ev = replace(ev, **certify_fields(c, ctx))
     return replace(ev, claim_id=c.id, seconds=round(time.perf_counter() - t0, 4))
 
 
-def _certify_fields(c: Claim, ctx: CheckContext) -> dict:
+def certify_fields(c: Claim, ctx: CheckContext) -> dict:
+    """Run ``c``'s certified route: ``certified``/``enclosures``/``why_not`` for its Evidence."""
     f = CERTIFIERS.get(c.id)
     if f is None:
         return {"certified": False, "why_not": "no certified route for this claim"}
