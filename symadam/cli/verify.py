@@ -33,6 +33,9 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p.add_argument("--sabotage", action="store_true",
                    help="run each selected claim's check against its declared wrong answer "
                         "instead; exit 0 iff every sabotage is caught")
+    p.add_argument("--certify", action="store_true",
+                   help="also run the certified (ball-arithmetic) routes; each Evidence says "
+                        "whether its claim is proven ('certified') and gives the enclosures")
     add_json(p)
     return p
 
@@ -61,12 +64,14 @@ def run(args: "argparse.Namespace") -> int:
             bar.update(1)
         elif not args.json:
             digits = "" if ev.digits is None else f" ({ev.digits} digits)"
-            print(f"{ev.status:<9} {ev.claim_id:<40} {ev.seconds:7.2f}s{digits}", flush=True)
+            proof = (" [proven]" if ev.certified else "") if args.certify else ""
+            print(f"{ev.status:<9} {ev.claim_id:<40} {ev.seconds:7.2f}s{digits}{proof}",
+                  flush=True)
 
     executor = make_executor(args.workers, args.scheduler)
     try:
         evidence = run_claims(ids, dps=args.dps, seed=args.seed, executor=executor,
-                              progress=progress)
+                              progress=progress, certify=args.certify)
     finally:
         getattr(executor, "close", lambda: None)()
         if bar is not None:
@@ -83,6 +88,10 @@ def run(args: "argparse.Namespace") -> int:
                 print(f"{ev.status:<9} {ev.claim_id}")
         print(f"{summary['verified']} verified, {summary['failed']} failed, "
               f"{summary['error']} error in {summary['seconds']:.1f} s")
+        if args.certify:
+            proven = [e.claim_id for e in evidence if e.certified]
+            print(f"{len(proven)} of {len(evidence)} proven by certified routes"
+                  + (f": {', '.join(proven)}" if proven else ""))
         for ev in evidence:
             if ev.status != "verified":
                 why = ev.details.get("exception") or ev.details.get("reason") or ev.residual
@@ -108,7 +117,8 @@ def _run_sabotages(args: "argparse.Namespace", ids: list[str]) -> int:
                   f"{r.sabotage}", flush=True)
 
     try:
-        results = run_sabotages(ids, dps=args.dps, seed=args.seed, progress=progress)
+        results = run_sabotages(ids, dps=args.dps, seed=args.seed, progress=progress,
+                                certify=args.certify)
     finally:
         if bar is not None:
             bar.close()
