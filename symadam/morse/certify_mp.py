@@ -21,7 +21,7 @@ import mpmath
 
 from ..core.validate import check_dps, check_int
 
-__all__ = ["risk_gradient_mp", "risk_hessian_mp", "newton_refine_mp"]
+__all__ = ["realization_mp", "risk_gradient_mp", "risk_hessian_mp", "newton_refine_mp"]
 
 _NAMES = ("tanh", "logistic", "softplus", "gelu")
 
@@ -77,6 +77,20 @@ def _parts(theta, x, y, activation: str):
 def _idx(j: int, k: int, m: int, d: int) -> int:
     """Flat index of ``w_jk`` (``k < d``) or ``b_j`` (``k = d``)."""
     return j * d + k if k < d else m * d + j
+
+
+def realization_mp(theta: Sequence, x: Sequence, activation: str, dps: int = 40) -> list:
+    """The network outputs ``N(x_i) = c + sum_j v_j sigma(w_j . x_i + b_j)`` in mpmath.
+
+    Examples
+    --------
+    >>> [mpmath.nstr(v, 10) for v in realization_mp([1, 0, 2, 0.5], [[0.0], [1.0]], "tanh")]
+    ['0.5', '2.023188312']
+    """
+    check_dps(dps)
+    with mpmath.workdps(dps):
+        parts = _parts(theta, x, [0] * len(x), activation)
+        return [+p[0] for p in parts]          # residuals against y = 0
 
 
 def risk_gradient_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,

@@ -35,9 +35,15 @@ from ..networks.activations import get_activation
 from ..networks.hessian import require_analytic, risk_derivatives
 from .efficiency_np import canonicalize, classify_efficiency, split_parameters
 
-__all__ = ["DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate", "certify",
+__all__ = ["KANTOROVICH_FACTOR", "DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate",
+           "certify",
            "CriticalPoint", "classify_point", "saturated_neurons", "planted_minimum",
            "newton_polish", "search_critical_points"]
+
+#: The factor in ``tau = KANTOROVICH_FACTOR * K * eta``: ``h = K eta / lam <= 1/2`` (see the
+#: module docstring); ``morse.efficient_nondegenerate`` checks every reported ``tau`` against
+#: the derived ``2 K eta`` recomputed in mpmath, so a weaker factor is caught.
+KANTOROVICH_FACTOR = 2.0
 
 #: Upper bounds on sup|sigma'|, sup|sigma''|, sup|sigma'''| (exact maxima rounded up):
 #: tanh 1, 4/(3 sqrt 3), 2; logistic 1/4, sqrt(3)/18, 1/8; softplus 1, 1/4, sqrt(3)/18;
@@ -97,6 +103,7 @@ class Certificate(NamedTuple):
     lipschitz: float
     tau: float
     certified: bool
+    slack: float = 0.0
 
 
 def certify(theta, x, y, activation: str) -> Certificate:
@@ -131,9 +138,9 @@ def certify(theta, x, y, activation: str) -> Certificate:
     slack = 10.0 * P * u * float(np.linalg.norm(H))
     eta = float(np.linalg.norm((U.T @ g) / lam)) + g_err / lmin if lmin > 0 else np.inf
     K = hessian_lipschitz_bound(theta, x, y, activation, 2.0 * eta if np.isfinite(eta) else 1.0)
-    tau = float(2.0 * K * eta + slack)
+    tau = float(KANTOROVICH_FACTOR * K * eta + slack)
     ok = bool(lmin > 0 and np.isfinite(eta) and lmin >= tau)
-    return Certificate(gn, lam, lmin, eta, K, tau, ok)
+    return Certificate(gn, lam, lmin, eta, K, tau, ok, slack)
 
 
 class CriticalPoint(NamedTuple):

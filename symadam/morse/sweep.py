@@ -24,10 +24,12 @@ import numpy as np
 from ..core.validate import check_choice, check_int
 from ..networks.hessian import require_analytic
 from ..networks.problems import make_problem, problem_seed
+from . import critical_np
 from .critical_np import hessian_lipschitz_bound, search_critical_points
 
 __all__ = ["ProblemSpec", "analyze_problem", "morse_sweep", "summarize_sweep",
-           "check_sweep_arguments", "refine_and_certify", "recertify_sweep", "CLASSES"]
+           "check_sweep_arguments", "refine_and_certify", "recertify_sweep", "audit_certificates",
+           "CLASSES"]
 
 #: (domain, kind) classes reported by a sweep.
 CLASSES = tuple(f"{dom}_{kind}" for dom in ("efficient", "redundant", "borderline", "diverging")
@@ -106,6 +108,7 @@ def analyze_problem(spec: ProblemSpec) -> dict[str, Any]:
             "class": f"{p.domain}_{p.kind}", "domain": p.domain, "kind": p.kind,
             "index": p.index, "loss": p.loss, "grad_norm": p.cert.grad_norm,
             "min_abs_eig": p.cert.min_abs_eig, "tau": p.cert.tau,
+            "K": p.cert.lipschitz, "eta": p.cert.newton_step, "slack": p.cert.slack,
             "max_eig": float(np.max(p.cert.eigenvalues)), "method": p.method,
             "theta": [float(v) for v in p.theta],
         })
@@ -238,9 +241,69 @@ def refine_and_certify(theta, x, y, activation: str, dps: int = 40, steps: int =
     K = hessian_lipschitz_bound(t64, xx, yy, activation,
                                 2 * eta + round_err + 1e-12 if np.isfinite(eta) else 1.0)
     slack = 10 * len(t) * 10.0 ** (-dps) * hnorm
-    tau = 2 * K * eta
+    tau = critical_np.KANTOROVICH_FACTOR * K * eta
+    with mpmath.workdps(dps):
+        theta_s = [mpmath.nstr(v, dps) for v in t]
     return {"certified": bool(np.isfinite(tau) and lmin - slack >= tau), "min_abs_eig": lmin,
-            "tau": tau, "slack": slack, "grad_norm": gnorm, "index": int(index), "dps": dps}
+            "tau": tau, "slack": slack, "grad_norm": gnorm, "index": int(index), "dps": dps,
+            "eta": eta, "K": K, "theta": theta_s}
+
+
+def audit_certificates(results: list, activation: str, points: int, seed: int, d: int = 1,
+                       kind: str = "gp", dps: int = 40) -> list[dict]:
+    """Recompute, for every certified point of a sweep, what its tolerance must at least be.
+
+    For each point the sweep certified, the Newton step ``eta = |H^{-1} g|`` is
+    recomputed in mpmath at ``dps`` digits (exact gradient and Hessian of the
+    float64 point, :func:`symadam.morse.certify_mp.newton_refine_mp` with no step;
+    for points certified in mpmath, at the refined point), and ``K`` is the
+    Lipschitz bound on the ball of radius ``2 eta`` (plus the distance to the
+    float64 rounding of the point).  A sound certificate reported
+    ``tau >= 2 K eta`` (Kantorovich's ``h <= 1/2``); the caller compares.
+
+    Returns rows with the reported ``tau``, ``reported_K``, ``reported_eta``,
+    ``slack`` (added to ``tau`` by the float64 certificate), ``eigenvalue_slack``
+    and ``min_abs_eig``, and the recomputed ``eta_mp``, ``K_mp`` and
+    ``min_abs_eig_mp``.
+
+    Examples
+    --------
+    >>> audit_certificates([], "tanh", 10, 0)
+    []
+    """
+    import mpmath
+
+    from .certify_mp import newton_refine_mp
+
+    rows = []
+    for r in results:
+        prob = None
+        for p in r["points"]:
+            if p["kind"] not in ("minimum", "saddle"):
+                continue
+            prob = prob or make_problem(seed, r["index"], points, d, kind)
+            by = p.get("certified_by", "float64")
+            with mpmath.workdps(dps):
+                if by == "mpmath":
+                    t = [mpmath.mpf(v) for v in p["mp_certificate"]["theta"]]
+                else:
+                    t = [mpmath.mpf(float(v)) for v in p["theta"]]
+                t64 = np.array([float(v) for v in t])
+                round_err = float(mpmath.sqrt(mpmath.fsum((ti - mpmath.mpf(float(ti))) ** 2
+                                                          for ti in t)))
+                res = newton_refine_mp(t, prob.x.tolist(), prob.y.tolist(), activation, dps, 0)
+                eta = float(res["eta"])
+                lam = float(min(abs(e) for e in res["eigenvalues"]))
+            K = hessian_lipschitz_bound(t64, prob.x, prob.y, activation,
+                                        2 * eta + round_err + (1e-12 if by == "mpmath" else 0))
+            rep = p["mp_certificate"] if by == "mpmath" else p
+            rows.append({"index": r["index"], "certified_by": by, "tau": p["tau"],
+                         "reported_K": rep["K"], "reported_eta": rep["eta"],
+                         "slack": rep["slack"] if by == "float64" else 0.0,
+                         "eigenvalue_slack": rep["slack"],
+                         "min_abs_eig": p["min_abs_eig"], "eta_mp": eta, "K_mp": K,
+                         "min_abs_eig_mp": lam})
+    return rows
 
 
 def recertify_sweep(results: list, activation: str, points: int, seed: int, d: int = 1,
