@@ -35,7 +35,13 @@ from .gradient_exact import (
     kink_minimum_derivation,
 )
 from .risk_mp import mp_frechet_quotient
-from .smooth_np import approximation_gradient, complex_step_gradient, convergence_study
+from .smooth_np import (
+    admissibility,
+    approximation_gradient,
+    complex_step_gradient,
+    convergence_study,
+    log_rate_fit,
+)
 
 PAPER = "2501.15646"
 
@@ -210,13 +216,24 @@ def _frechet(ctx):
 
 
 @claim("relu.approximation", paper=PAPER, depends_on=("relu.fd_generic",),
-       statement=r"$G(\theta) = \lim_{r\to\infty} \nabla L_r(\theta)$ for admissible $R_r$: "
-                 r"exactly for $r$ large with the $C^2$ family $R_r = P(r\cdot)/r$ (any depth), "
-                 r"and at rate $O(\log r / r)$ for shifted softplus (depth 1).",
+       statement=r"Call $R_r$ admissible if $R_r\in C^1$, $R_r\to\max(\cdot,0)$ locally "
+                 r"uniformly, $\sup_r\sup_{|z|\le K}|R_r'(z)|<\infty$ and $R_r'(z)\to"
+                 r"\mathbb 1_{(0,\infty)}(z)$ for every $z$. For the admissible families "
+                 r"$R_r=P(r\cdot)/r$ ($P$ the $C^2$ Hermite quintic) and shifted softplus "
+                 r"$\log(1+e^{rz}/r)/r$, $\nabla L_r(\theta)\to G(\theta)$: with $P(r\cdot)/r$ "
+                 r"exactly once $1/r<\min\{z_{l,j}(x_i)>0\}$ (any depth); with shifted softplus "
+                 r"(depth 1) the error is $(A\log r+B)/r$ on $r\in[10^4,10^{13}]$ (fit to "
+                 r"$10^{-3}$ relative), not a power law $r^{-p}$ (log residual $>10^{-2}$).",
        derive=hermite_family_derivation, precision="float64",
        sabotage=Sabotage("the limit is backpropagation with relu'(0) = 1/2",
                          _g_convention(0.5)))
 def _approximation(ctx):
+    # admissibility, measured: sup |R_r - relu| = O(log r / r), |R_r'| <= 189/125, R_r'(0) -> 0
+    # and R_r'(z) -> 1_{z > 0} at z = +-1, +-0.01
+    adm = {f: admissibility(f, [1e2, 1e4, 1e6]) for f in ("hermite", "shifted_softplus")}
+    adm_ok = all(a["sup_d1"][k] <= 189 / 125 + 1e-12 and a["r_sup_dist"][k] <= 2 * np.log(r) + 1
+                 for a in adm.values() for k, r in enumerate(a["r"]))
+    adm_ok &= all(a["d1_at_0"][-1] <= 1e-5 and a["d1_gap"][-1] <= 1e-6 for a in adm.values())
     herm_err, before_differs = 0.0, 0
     for p in _problems(ctx, "random"):
         G = p.net.generalized_gradient(p.theta, p.x, p.y)
@@ -227,24 +244,28 @@ def _approximation(ctx):
             herm_err = max(herm_err, _rel_err(g, G))
         g = approximation_gradient(p.net, p.theta, p.x, p.y, "hermite", max(1.0, 0.5 / zpos))
         before_differs += int(np.max(np.abs(g - G)) > 1e-8)
-    rs = [10.0 ** k for k in range(3, 8)]
-    slopes, slopes_log = [], []
+    rs = [10.0 ** k for k in range(4, 14)]
+    fits = []
     for p in _problems(ctx, "random", depths=(1,), per_depth=4):
         st = convergence_study(p.net, p.theta, p.x, p.y, "shifted_softplus", rs)
-        slopes.append(st["slope"])
-        slopes_log.append(st["slope_log"])
-    # error ~ A log(r)/r + B/r: raw slope between -1 (A = 0) and about -0.9 (A != 0)
-    ok = herm_err <= 1e-12 and all(-1.05 < s_ < -0.85 for s_ in slopes)
-    return ctx.evidence(ok, "complex-step gradients of the R_r networks (independent of "
-                        "backprop) on 12 networks with kinks on data (hermite) and 4 shallow ones "
-                        "(shifted softplus, r = 1e3..1e7)",
-                        f"hermite rel err {herm_err:.2e} for r >= 4/min z+; softplus-shift "
-                        f"slopes {min(slopes):.3f}..{max(slopes):.3f}, after dividing log r: "
-                        f"{min(slopes_log):.3f}..{max(slopes_log):.3f}", None,
-                        precision=float64_precision("hermite 1e-12 relative; softplus-shift "
-                                                    "slopes in (-1.05, -0.85)"),
-                        order_shifted_softplus=[-s_ for s_ in slopes],
-                        order_log_corrected=[-s_ for s_ in slopes_log],
+        if min(st["error"]) > 0:     # else no kink reaches the output: nothing to fit
+            fits.append(log_rate_fit(rs, st["error"]))
+    rate_ok = len(fits) >= 3 and all(f["A"] > 0 and f["max_rel_residual"] <= 1e-3
+                  and f["power_max_log_residual"] > 1e-2 for f in fits)
+    ok = herm_err <= 1e-12 and adm_ok and rate_ok
+    worst_fit = max((f["max_rel_residual"] for f in fits), default=float("nan"))
+    best_power = min((f["power_max_log_residual"] for f in fits), default=float("nan"))
+    return ctx.evidence(ok, "admissibility measured on a z-grid (r = 1e2, 1e4, 1e6); "
+                        "complex-step gradients of the R_r networks (independent of backprop) "
+                        "on 12 networks with kinks on data (hermite) and 4 shallow ones "
+                        "(shifted softplus, r = 1e4..1e13: fits r err = A log r + B and "
+                        "err = C r^-p)",
+                        f"hermite rel err {herm_err:.2e} for r >= 4/min z+; softplus-shift: "
+                        f"(A log r + B)/r fits to {worst_fit:.1e} (<= 1e-3), the best power law "
+                        f"misses by {best_power:.2f} in log (> 1e-2)", None,
+                        precision=float64_precision("hermite 1e-12 relative; log-law fit 1e-3 "
+                                                    "relative"),
+                        admissibility=adm, rate_fits=fits,
                         hermite_differs_for_small_r=before_differs)
 
 
