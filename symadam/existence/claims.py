@@ -126,7 +126,9 @@ def _float_pp_from_sympy(expr_pieces, breaks):
        derive=lambda: pair_improvement(),
        statement=r"A diverging neuron pair with limit $(\alpha(x-t)+h)1\{x>t\}$ is strictly beaten "
                  r"by the finite pair: $R(\mathrm{pair}_n)-R(G)=-h^2p(t)/(6n)+O(n^{-2})$ for "
-                 r"continuous targets (also with an affine skip connection).", precision="float64",
+                 r"continuous targets (also with an affine skip connection): derived for a "
+                 r"generic smooth residual and density, checked for $f=x^2$, $t=h=1/2$, "
+                 r"$n=10,\dots,10^4$ with and without the skip.", precision="float64",
        sabotage=Sabotage("leading improvement -h^2 p(t)/(12 n) (half the derived one)",
                          {"pair_improvement": _scaled_result("leading", sympy.Rational(1, 2))}))
 def _check_pairs(ctx):

@@ -363,7 +363,8 @@ def _rate_engine_predictions(kappa: float, eps: float):
                  r"gradient descent, heavy ball, RMSprop and Adam, tuned by the rate engine and "
                  r"started nearby, converge at the engine's predicted local rates "
                  r"($\frac{\kappa-1}{\kappa+1}$ for GD and RMSprop, "
-                 r"$\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$ for heavy ball and Adam).",
+                 r"$\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$ for heavy ball and Adam): measured "
+                 r"$\log$-rates within 5\% (tanh and GELU minima, $\kappa\le5000$).",
        derive=sm.local_rate_derivation, precision="float64",
        sabotage=Sabotage("Adam at RMSprop's rate (kappa-1)/(kappa+1)",
                          {"_rate_engine_predictions": lambda orig: lambda k, e: (
