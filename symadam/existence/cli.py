@@ -62,6 +62,21 @@ def _dec(v, digits: int = 20) -> str:
     return str(sympy.N(v, digits))
 
 
+def _exact(v) -> str:
+    """A short exact string: the number itself, or ``CRootOf(minimal polynomial, k)`` when its
+    sympy form holds ``CRootOf`` or is long (:mod:`symadam.existence.algebraic`)."""
+    from .algebraic import algebraic_form, is_unwieldy
+
+    return algebraic_form(v)["expression"] if is_unwieldy(v) else str(v)
+
+
+def _algebraic(v) -> dict | None:
+    """Minimal polynomial, isolating interval and decimal of an unwieldy algebraic number."""
+    from .algebraic import algebraic_form, is_unwieldy
+
+    return algebraic_form(v) if is_unwieldy(v) else None
+
+
 def _norm(theta) -> str:
     return _dec(sympy.sqrt(sum(sympy.N(t, 40) ** 2 for t in theta)))
 
@@ -97,11 +112,17 @@ def _relu(f, width):
         except NotImplementedError as exc:
             raise ValueError(f"target cannot be decided exactly at this width ({exc})") from None
         theta = sol.theta()
-        return {"attained": True, "infimum": str(sol.risk), "best_risk": _dec(sol.risk, 30),
-                "parameters": [str(t) for t in theta], "parameter_norm": _norm(theta),
-                "evidence": {"route": "exact enumeration of kink configurations",
-                             "cells": sol.cells, "kinks": [str(t) for t in sol.network.t],
-                             "candidates": len(sol.candidates)}}
+        out = {"attained": True, "infimum": _exact(sol.risk), "best_risk": _dec(sol.risk, 30),
+               "parameters": [_exact(t) for t in theta], "parameter_norm": _norm(theta),
+               "evidence": {"route": "exact enumeration of kink configurations",
+                            "cells": sol.cells, "kinks": [_exact(t) for t in sol.network.t],
+                            "candidates": len(sol.candidates)}}
+        alg = _algebraic(sol.risk)
+        if alg is not None:
+            out["infimum_algebraic"] = alg
+        if any(p != str(t) for p, t in zip(out["parameters"], theta)):
+            out["parameters_decimal"] = [_dec(t, 20) for t in theta]
+        return out
     degs = [sympy.Poly(q, X).degree() for q in f.pieces]
     jumps = [(p, f.pieces[i + 1] - f.pieces[i]) for i, p in enumerate(f.interior_breaks)]
     if max(degs) > 0 or 2 * len(jumps) > width:   # e.g. (x - t) 1{x > t}: not decided here
@@ -184,9 +205,17 @@ def run(args) -> int:
         emit_json(res)
         return 0
     print(f"attained: {res['attained']}")
-    print(f"infimum: {res['infimum']}")
+    alg = res.get("infimum_algebraic")
+    if alg is None:
+        print(f"infimum: {res['infimum']}")
+    else:
+        lo, hi = alg["isolating_interval"]
+        print(f"infimum: {alg['decimal']}...")
+        print(f"  the root #{alg['root_index']} (in increasing order; the only one in "
+              f"[{lo}, {hi}]) of the minimal polynomial, degree {alg['degree']}:")
+        print(f"  {alg['minimal_polynomial']}")
     print(f"best risk: {res['best_risk']}")
-    print(f"parameters: {', '.join(res['parameters'])}")
+    print(f"parameters: {', '.join(res.get('parameters_decimal', res['parameters']))}")
     print(f"parameter norm: {res['parameter_norm']}")
     for k, v in res["evidence"].items():
         print(f"  {k}: {v}")

@@ -45,7 +45,8 @@ def _efficient(ctx) -> Certificate:
                            why_not="python-flint is not installed (extra [certify])")
     t0 = time.perf_counter()
     _, results = _claims.morse_sweep("tanh", 2, 10, _claims.SWEEP_PROBLEMS, seed=ctx.seed,
-                                     executor=ctx.executor)
+                                     executor=ctx.executor, dps=max(30, ctx.dps),
+                                     progress=False)
     counts, why = Counter(), Counter()
     for r in results:
         prob = make_problem(ctx.seed, r["index"], 10, 1, "gp")
