@@ -32,6 +32,9 @@ from __future__ import annotations
 
 import ast
 import math
+import numbers
+import operator
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Mapping, Sequence
 
@@ -266,7 +269,7 @@ def to_rational(value: Any, name: str, *, max_exponent: int = MAX_EXPONENT) -> s
     >>> to_rational("__import__('os').system('touch f')", "domain")
     Traceback (most recent call last):
     ...
-    ValueError: domain must be a number (integer, decimal, 1e-3 or p/q), got "__import__(...)..."
+    ValueError: domain must be a real number (integer, decimal, 1e-3 or p/q), got "__import__..."
     >>> to_rational(sympy.sqrt(2), "domain")
     Traceback (most recent call last):
     ...
@@ -291,6 +294,11 @@ def to_rational(value: Any, name: str, *, max_exponent: int = MAX_EXPONENT) -> s
         r = sympy.Rational(value.numerator, value.denominator)
     elif isinstance(value, sympy.Basic):
         raise ValueError(f"{name} must be a rational number, got {value}")
+    elif hasattr(type(value), "__index__"):            # numpy integers
+        r = sympy.Integer(operator.index(value))
+    elif isinstance(value, (numbers.Real, Decimal)):   # numpy floats, Decimal
+        return to_rational(repr(float(value)) if isinstance(value, numbers.Real)
+                           else str(value), name, max_exponent=max_exponent)
     else:
         raise ValueError(f"{name} must be a number, got {type(value).__name__}")
     if r != 0:

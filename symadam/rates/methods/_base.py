@@ -47,6 +47,8 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
+from ...core.expr import to_rational
+
 __all__ = [
     "LAM", "MU", "L", "KAPPA", "Z", "RHO", "N", "THETA", "THETA_PREV",
     "Parameter", "IterationMap", "quadratic_gradient",
@@ -114,7 +116,8 @@ class Parameter:
         >>> b.admits(0), b.admits(1), b.admits(sympy.sqrt(2) - 1)
         (True, False, True)
         """
-        v = sympy.sympify(value)
+        v = (to_rational(value, str(self.symbol)) if isinstance(value, str)  # no eval of text
+             else sympy.sympify(value, strict=True))
         if not v.is_number:
             return False
         v = complex(v.evalf(30))
