@@ -33,6 +33,7 @@ __all__ = [
     "check_int",
     "parse_number",
     "check_memory",
+    "check_work",
     "available_memory",
 ]
 
@@ -369,3 +370,20 @@ def check_memory(what: str, nbytes: float, limit: float | None = None) -> float:
         raise ValueError(f"{what} would need about {_bytes(nbytes)} of memory, more than the "
                          f"limit {_bytes(limit)}{why}")
     return nbytes
+
+
+def check_work(what: str, estimate: float, limit: float, formula: str) -> float:
+    """Refuse a computation whose estimated cost ``estimate`` (by ``formula``) exceeds ``limit``.
+
+    Examples
+    --------
+    >>> check_work("the sweep", 2e5, 2e8, "problems x restarts x points x P^2")
+    200000.0
+    >>> check_work("the sweep", 4e12, 2e8, "problems x restarts x points x P^2")
+    Traceback (most recent call last):
+    ...
+    ValueError: the sweep: problems x restarts x points x P^2 = 4e+12 exceeds the limit 2e+08
+    """
+    if estimate > limit:
+        raise ValueError(f"{what}: {formula} = {estimate:.3g} exceeds the limit {limit:.3g}")
+    return float(estimate)
