@@ -75,6 +75,12 @@ def _as_float(name: str, x: Any) -> float:
         return math.inf if x > 0 else -math.inf
     if math.isinf(v) and getattr(x, "is_finite", None) is True:  # exact sympy number, huge
         return v
+    if v == 0.0 and not isinstance(x, float):  # an exact number below the float range
+        try:
+            if x != 0:
+                return math.copysign(5e-324, 1 if x > 0 else -1)
+        except TypeError:
+            pass
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, got {x!r}")
     return v
@@ -107,6 +113,9 @@ def check_positive(name: str, x: Any, strict: bool = True) -> Any:
     2
     >>> check_positive("eps", 0, strict=False)
     0
+    >>> from fractions import Fraction
+    >>> check_positive("eps", Fraction(1, 10**400)) == Fraction(1, 10**400)  # not 0.0
+    True
     >>> check_positive("L", -1)
     Traceback (most recent call last):
     ...

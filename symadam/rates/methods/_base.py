@@ -120,6 +120,10 @@ class Parameter:
              else sympy.sympify(value, strict=True))
         if not v.is_number:
             return False
+        if tol == 0 and v.is_Rational:  # exact: 1e-999 is not 0.0
+            lo, hi = (None if b is None else sympy.sympify(b) for b in (self.lower, self.upper))
+            return ((lo is None or (v > lo if self.lower_open else v >= lo))
+                    and (hi is None or (v < hi if self.upper_open else v <= hi)))
         v = complex(v.evalf(30))
         if abs(v.imag) > tol * (1 + abs(v.real)):
             return False
