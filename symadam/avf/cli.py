@@ -53,7 +53,7 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
 #: ``--dps 30`` ~8 s, at 100 ~95 s (cost ~dps^2); Bernoulli data at ``--batch 100`` ~2 min;
 #: uniform data (Irwin-Hall, J pieces of degree J - 1) at J = 10 ~13 s, at 20 over 3 min.
 MAX_DPS = 100
-MAX_BATCH = {"discrete": 100, "uniform": 10, "normal": 10**6, "exponential": 10**6}
+MAX_BATCH = {"discrete": 100, "uniform": 10, "normal": 10**6, "exponential": 100}
 #: Largest batch-mean support (atoms) of a discrete law, estimated before convolving.
 MAX_SUPPORT = 2000
 #: Largest eps: beyond it mpmath's erfc overflows (and A ~ E[M]/eps anyway).

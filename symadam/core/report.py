@@ -311,6 +311,17 @@ def prepare_report(directory: Any, manifest: dict[str, Any] | None = None) -> Re
     ...
     ValueError: report: ... is not empty and not a symadam report (it holds notes.txt); ...
     """
+    if directory is not None and str(directory).strip() and not Path(directory).exists():
+        parent = check_output_dir(Path(directory).expanduser().resolve().parent, "report")
+        d = parent / Path(directory).name   # created only when the set is complete
+        clean_stale(parent)
+        if d.exists():  # a swap cut between its renames was restored by clean_stale
+            return prepare_report(d, manifest)
+        try:
+            return ReportSet(d, manifest if manifest is not None else {})
+        except OSError as exc:
+            raise ValueError(f"report: cannot write beside {d} ({exc.strerror or exc})"
+                             ) from None
     d = check_output_dir(directory, "report")
     clean_stale(d.parent)
     clean_stale(d)
