@@ -220,6 +220,8 @@ def _relational_roots(rel, a, b) -> set:
         P = sympy.Poly(d, X)
     except sympy.PolynomialError:
         raise ValueError(f"target conditions must be polynomial in x, got {rel}") from None
+    if not all(c.is_Rational for c in P.all_coeffs()):
+        raise ValueError(f"target conditions must have rational coefficients, got {rel}")
     out = set()
     for r in P.real_roots():
         if a < r < b:
