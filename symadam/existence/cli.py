@@ -27,6 +27,7 @@ import sympy
 
 from ..core.cli_common import add_json, emit_json
 from ..core.expr import to_rational
+from ..core.validate import ShortfallError
 from .piecewise import X, parse_target
 
 COMMAND = "existence"
@@ -143,8 +144,9 @@ def _relu(f, width):
     if f.is_continuous():
         try:
             sol = exact_minimizer(f, width)
-        except NotImplementedError as exc:
-            raise ValueError(f"target cannot be decided exactly at this width ({exc})") from None
+        except NotImplementedError as exc:  # the route fell short: not bad input (exit 1)
+            raise ShortfallError(f"the exact ReLU route cannot decide this target at width "
+                                 f"{width} ({exc})") from None
         theta = sol.theta()
         return {"attained": True, "infimum": str(sol.risk), "best_risk": _dec(sol.risk, 30),
                 "parameters": [str(t) for t in theta], "parameter_norm": _norm(theta),
