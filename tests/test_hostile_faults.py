@@ -288,3 +288,12 @@ def test_lost_cluster_in_verify_keeps_done_claims(monkeypatch, capsys):
     assert "error" in claims.values()
     _one_line(err)
     assert "lost" in err
+
+
+def test_dead_pool_worker_is_a_lost_executor():
+    from symadam.core.parallel import ExecutorLost, ProcessExecutor
+
+    with ProcessExecutor(2) as ex:
+        assert ex.map(abs, [-1]) == [1]
+        with pytest.raises(ExecutorLost, match="worker process died"):
+            ex.map(os._exit, [3, 3])
