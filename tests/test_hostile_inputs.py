@@ -101,7 +101,7 @@ REFUSED = [
     (["derive", "--proofs", "/proc/no/such/dir"], "cannot create"),
     # other documented constraints
     (["rate", "gd", "--kappa", "nan"], "finite"),
-    (["rate", "gd", "--kappa", "0x10"], "real number"),
+    (["rate", "gd", "--kappa", "0x10"], "must be a number"),
     (["avf", "eval", "--data", "bernoulli:inf"], "finite"),
     (["morse", "--seed", "-1"], "seed"),
     (["verify", "--workers", "0", "rates.gd"], "workers"),

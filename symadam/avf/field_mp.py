@@ -58,6 +58,10 @@ def exact_param(name: str, x: Any) -> sympy.Rational:
         if isinstance(x, mpmath.mpf):
             return sympy.Rational(mpmath.nstr(x, mpmath.mp.dps))
         v = to_rational(x, name)   # exact, bounded (1e-1000 .. 1e1000), no eval
+    except ValueError as exc:
+        if str(exc).startswith(f"{name} must be a number"):
+            raise ValueError(f"{name} must be a real number, got {x!r}") from None
+        raise
     except (TypeError, SyntaxError):
         raise ValueError(f"{name} must be a real number, got {x!r}") from None
     return v

@@ -269,7 +269,7 @@ def to_rational(value: Any, name: str, *, max_exponent: int = MAX_EXPONENT) -> s
     >>> to_rational("__import__('os').system('touch f')", "domain")
     Traceback (most recent call last):
     ...
-    ValueError: domain must be a real number (integer, decimal, 1e-3 or p/q), got "__import__..."
+    ValueError: domain must be a number (integer, decimal, 1e-3 or p/q), got "__import__..."
     >>> to_rational(sympy.sqrt(2), "domain")
     Traceback (most recent call last):
     ...

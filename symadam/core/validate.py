@@ -242,7 +242,7 @@ _DECIMAL = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 def _decimal(name: str, text: str, s: str, max_exponent: int) -> Fraction:
     m = _DECIMAL.fullmatch(s)
     if m is None or not (m.group(2) or m.group(3)):
-        raise ValueError(f"{name} must be a real number (integer, decimal, 1e-3 or p/q), "
+        raise ValueError(f"{name} must be a number (integer, decimal, 1e-3 or p/q), "
                          f"got {text!r}")
     sign, whole, frac, exp = m.group(1), m.group(2), m.group(3) or "", m.group(4)
     digits = (whole + frac).lstrip("0")
@@ -297,7 +297,7 @@ def parse_number(text: Any, name: str, *, max_exponent: int = MAX_EXPONENT) -> F
     >>> parse_number("__import__('os')", "eps")
     Traceback (most recent call last):
     ...
-    ValueError: eps must be a real number (integer, decimal, 1e-3 or p/q), got "__import__('os')"
+    ValueError: eps must be a number (integer, decimal, 1e-3 or p/q), got "__import__('os')"
     """
     text = text if isinstance(text, str) else str(text)
     s = text.strip().replace(" ", "")
@@ -308,7 +308,7 @@ def parse_number(text: Any, name: str, *, max_exponent: int = MAX_EXPONENT) -> F
     if s.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise ValueError(f"{name} must be finite, got {text.strip()!r}")
     if s.count("/") > 1:
-        raise ValueError(f"{name} must be a real number (integer, decimal, 1e-3 or p/q), "
+        raise ValueError(f"{name} must be a number (integer, decimal, 1e-3 or p/q), "
                          f"got {text!r}")
     if "/" in s:
         p, q = s.split("/")
