@@ -34,6 +34,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from ..core.expr import to_rational
 from ..core.validate import check_dps, check_int, check_unit_interval
 from ._law_mp import GradientLaw, to_mpf
 from ._quadrature_mp import AVFIntegrand, integrate_avf
@@ -56,8 +57,12 @@ def exact_param(name: str, x: Any) -> sympy.Rational:
             return sympy.Rational(repr(x))
         if isinstance(x, mpmath.mpf):
             return sympy.Rational(mpmath.nstr(x, mpmath.mp.dps))
-        v = sympy.Rational(str(x).strip()) if isinstance(x, str) else sympy.Rational(x)
-    except (TypeError, ValueError, SyntaxError):
+        v = to_rational(x, name)   # exact, bounded (1e-1000 .. 1e1000), no eval
+    except ValueError as exc:
+        if str(exc).startswith(f"{name} must be a number"):
+            raise ValueError(f"{name} must be a real number, got {x!r}") from None
+        raise
+    except (TypeError, SyntaxError):
         raise ValueError(f"{name} must be a real number, got {x!r}") from None
     return v
 

@@ -28,6 +28,7 @@ import sympy
 from sympy import Rational, exp, pi, sqrt
 
 from ..core.derivation import Derivation
+from ..core.expr import to_rational
 from .irwin_hall import irwin_hall_functionals, irwin_hall_pieces
 from .laws import DataLaw
 
@@ -52,7 +53,7 @@ def kernel(eps: sympy.Expr = _EPS) -> sympy.Expr:
     >>> kernel(0)
     1/(sqrt(pi)*sqrt(u))
     """
-    eps = sympy.sympify(eps)
+    eps = to_rational(eps, "eps") if isinstance(eps, str) else sympy.sympify(eps, strict=True)
     return 1 / sqrt(pi * U) - eps * exp(eps**2 * U) * sympy.erfc(eps * sqrt(U))
 
 

@@ -27,16 +27,56 @@ class ArgumentParser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def fail(message: str) -> int:
-    """Print ``symadam: error: message`` (one line) to stderr; return 2.
+def fail(message: str, code: int = 2) -> int:
+    """Print ``symadam: error: message`` (one line) to stderr; return ``code`` (default 2).
 
     Examples
     --------
     >>> fail("kappa must be >= 1")
     2
+    >>> fail("interrupted", code=130)
+    130
     """
-    sys.stderr.write("symadam: error: " + " ".join(str(message).split()) + "\n")
-    return 2
+    text = " ".join(str(message).split()) or "error"
+    if len(text) > 400:
+        text = text[:397] + "..."
+    sys.stderr.write(("symadam: " if code == 130 else "symadam: error: ") + text + "\n")
+    sys.stderr.flush()
+    return code
+
+
+def note(message: str) -> None:
+    """Print ``symadam: note: message`` (one line) to stderr: not an error.
+
+    Examples
+    --------
+    >>> note("--workers 64 capped at the 2 available cores")
+    """
+    sys.stderr.write("symadam: note: " + " ".join(str(message).split()) + "\n")
+
+
+def capped_workers(workers: Any) -> Any:
+    """``--workers N`` checked (an integer >= 1) and capped at the available cores, with a note.
+
+    Examples
+    --------
+    >>> capped_workers(None) is None, capped_workers(1)
+    (True, 1)
+    >>> from symadam.core.parallel import available_cores
+    >>> capped_workers(10**6) == available_cores()    # and a note on stderr
+    True
+    """
+    from .parallel import available_cores
+    from .validate import check_int
+
+    if workers is None:
+        return None
+    check_int("workers", workers)
+    cores = available_cores()
+    if workers > cores:
+        note(f"--workers {workers} capped at the {cores} available cores")
+        return cores
+    return workers
 
 
 def add_json(p: argparse.ArgumentParser) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from ..core.cli_common import add_json, emit_json, progress_bar
+from ..core.cli_common import add_json, capped_workers, emit_json, progress_bar
 from ..core.parallel import make_executor
-from ..core.validate import check_int
+from ..core.validate import check_int, check_memory, check_work
 
 COMMAND = "morse"
 
@@ -43,6 +43,23 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     return p
 
 
+#: Documented limit of ``problems x restarts x points x P^2`` (``P = 3 width + 1``): the
+#: sweep's cost grows like it (measured ~1e-5 s per unit on one core, plus ~0.2 s per
+#: problem and restart); at the limit, about half an hour.
+MAX_WORK = 2e8
+
+
+def _guard(args: "argparse.Namespace") -> None:
+    """Refuse sweeps beyond the documented work and memory limits, before any work."""
+    n, P = args.points, 3 * args.width + 1
+    check_int("seed", args.seed, minimum=0)
+    # per problem: the targets' n x n covariance (3 arrays), the restarts' n x P Jacobians
+    check_memory(f"morse --points {n} --width {args.width}",
+                 8.0 * max(3.0 * n * n, 2.0 * args.restarts * n * P))
+    check_work("morse", float(args.problems) * args.restarts * n * P * P, MAX_WORK,
+               "problems x restarts x points x P^2 (P = 3 width + 1)")
+
+
 def run(args: "argparse.Namespace") -> int:
     """Run the sweep (float64 certificate, mpmath stage for undecided points), print or emit JSON.
 
@@ -57,10 +74,10 @@ def run(args: "argparse.Namespace") -> int:
     check_sweep_arguments(args.activation, args.width, args.points, args.problems,
                           args.restarts)
     check_int("dps", args.dps, minimum=20)
-    if args.workers is not None:
-        check_int("workers", args.workers)
+    _guard(args)
+    workers = capped_workers(args.workers)
     bar = progress_bar(args.problems, not args.json, "morse")
-    executor = make_executor(args.workers, args.scheduler)
+    executor = make_executor(workers, args.scheduler)
     t0 = time.perf_counter()
     try:
         summary, results = morse_sweep(args.activation, args.width, args.points, args.problems,
