@@ -58,7 +58,10 @@ from sympy import Rational
 from ..core.derivation import Derivation
 
 __all__ = ["LojasiewiczResult", "lojasiewicz", "derive_lojasiewicz", "flow_law", "CATALOGUE",
-           "parse_point"]
+           "parse_point", "objective_variables", "MAX_VARIABLES", "MAX_DEGREE"]
+
+#: Limits checked before any exact work: number of variables, total degree of a polynomial.
+MAX_VARIABLES, MAX_DEGREE = 4, 24
 
 #: Functions that make an objective non-analytic (refused).
 _NON_ANALYTIC = (sympy.Abs, sympy.Max, sympy.Min, sympy.Heaviside, sympy.sign, sympy.Piecewise)
@@ -125,6 +128,40 @@ def flow_law(theta: Any) -> dict:
         raise ValueError(f"theta must be in (1/2, 1) for an algebraic law, got {theta}")
     return {"flow_exponent": 1 / (2 * theta - 1),
             "distance_exponent": (1 - theta) / (2 * theta - 1)}
+
+
+def objective_variables(text: str) -> list[str]:
+    """The variable names of an objective, sorted by name (``ast`` names that are not functions).
+
+    Nothing is evaluated: the text is only tokenised by :func:`ast.parse`;
+    :func:`symadam.core.expr.parse_expression` then refuses anything else.
+
+    Examples
+    --------
+    >>> objective_variables("(y**2 + x**2 - 1)**2 + tanh(z)")
+    ['x', 'y', 'z']
+    >>> objective_variables("x**")
+    Traceback (most recent call last):
+    ...
+    ValueError: objective is not a valid expression: 'x**'
+    """
+    import ast
+
+    from ..core.expr import FUNCTIONS
+
+    if not isinstance(text, str) or len(text) > 2000:
+        raise ValueError("objective must be a string of at most 2000 characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ValueError(f"objective is not a valid expression: {text[:80]!r}") from None
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names -= set(FUNCTIONS) | {"pi", "E"}
+    if not names:
+        raise ValueError("objective has no variables (a constant has no critical-point structure)")
+    if len(names) > MAX_VARIABLES:
+        raise ValueError(f"objective has {len(names)} variables; the limit is {MAX_VARIABLES}")
+    return sorted(names)
 
 
 def parse_point(text: str, dim: int) -> list:
@@ -267,8 +304,12 @@ def lojasiewicz(objective: Any, variables: Sequence[str] = ("x",), point: Sequen
     if len(p) != len(xs):
         raise ValueError(f"point must have {len(xs)} coordinates, got {len(p)}")
     n = len(xs)
+    if n > MAX_VARIABLES:
+        raise ValueError(f"objective has {n} variables; the limit is {MAX_VARIABLES}")
     poly = f.is_polynomial(*xs)
     deg = sympy.Poly(f, *xs).total_degree() if poly else 0
+    if deg > MAX_DEGREE:
+        raise ValueError(f"objective has degree {deg}; the limit is {MAX_DEGREE}")
     M = max_order if max_order is not None else min(40, max(12, 2 * deg))
     hs = [sympy.Symbol(f"h{i}", real=True) for i in range(n)]
     T = _taylor(f, xs, p, M, hs)
