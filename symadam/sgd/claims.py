@@ -23,7 +23,6 @@ from . import checks as _checks
 from .averaged import derive_averaged, stationary_covariance
 from .invariant import (
     GAMMA,
-    KAPPA,
     SIGMA,
     J,
     derive_invariant,
@@ -262,10 +261,10 @@ def _inv_sim(ctx):
 
 def _kesten_index(gamma, batch, dps, drop_upper=False):
     """The positive root of the closed form ``E|1 - gamma S|^kappa = 1`` (wiring)."""
+    from .evaluate import kesten_function
     from .invariant_mp import positive_root
 
-    f = sympy.lambdify(KAPPA, kesten_moment(gamma, batch, drop_upper), "mpmath")
-    return positive_root(f, dps)
+    return positive_root(kesten_function(kesten_moment(gamma, batch, drop_upper)), dps)
 
 
 def _kesten_or_none(gamma, batch, dps):

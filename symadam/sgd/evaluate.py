@@ -25,7 +25,43 @@ from .invariant import (
     scalar_invariant,
 )
 
-__all__ = ["parse_noise", "decimal", "tail_index", "invariant_report"]
+__all__ = ["parse_noise", "decimal", "kesten_function", "tail_index", "invariant_report"]
+
+
+def _g21(a_s, b_s, z):
+    """``G^{2,1}_{1,2}(z | 1-a; 0, 1-c) = Gamma(a) Gamma(a-c+1) U(a, c, z)`` via ``mpmath.hyperu``.
+
+    ``mpmath`` fails at integer ``kappa`` (``a`` integer, ``c`` a half-integer:
+    coinciding terms of its connection formula); there the value is the mean
+    of the values at ``kappa -+ delta``, ``delta = 2^(-prec/2)`` (error
+    ``O(delta^2)``, below the working precision).
+    """
+    if len(a_s[0]) != 1 or a_s[1] or len(b_s[0]) != 2 or b_s[0][0] != 0 or b_s[1]:
+        return mpmath.meijerg(a_s, b_s, z)
+    a = 1 - a_s[0][0]
+    c = 1 - b_s[0][1]
+
+    def G(a, c):
+        return mpmath.gamma(a) * mpmath.gamma(a - c + 1) * mpmath.hyperu(a, c, z)
+
+    try:
+        return G(a, c)
+    except ValueError:
+        d = mpmath.ldexp(1, -(mpmath.mp.prec // 2))
+        return (G(a + d, c + d) + G(a - d, c - d)) / 2
+
+
+def kesten_function(expr: Any) -> Any:
+    """An mpmath callable of ``kappa`` for a closed form from :func:`.invariant.kesten_moment`.
+
+    Examples
+    --------
+    >>> f = kesten_function(kesten_moment(Rational(1), 1))
+    >>> with mpmath.workdps(20):
+    ...     print(mpmath.nstr(f(mpmath.mpf(2)), 15))          # 1 - 2 + 3 = 2
+    2.0
+    """
+    return sympy.lambdify(KAPPA, expr, [{"meijerg": _g21}, "mpmath"])
 
 
 def parse_noise(text: str) -> tuple[str, Any]:
@@ -74,8 +110,9 @@ def tail_index(gamma: Any, batch: int, dps: int) -> str:
     >>> tail_index(Rational(1, 2), 1, 15)
     '2.90396622891633'
     """
-    f = sympy.lambdify(KAPPA, kesten_moment(gamma, batch), "mpmath")
     from .invariant_mp import positive_root
+
+    f = kesten_function(kesten_moment(gamma, batch))
 
     a = positive_root(f, dps + 5)
     b = positive_root(f, dps + 15, guess=a)
