@@ -35,7 +35,7 @@ relative threshold) fed the mean training loss of each epoch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -269,7 +269,3 @@ def run_plateau(gamma0: float, n_steps: int, n_runs: int, seed: Any, epoch: int 
     res = {k: np.array(v) for k, v in out.items()}
     res["gamma"] = lr
     return res
-
-
-def _replace(rule: Rule, **kw) -> Rule:  # pragma: no cover - convenience for notebooks
-    return replace(rule, **kw)

@@ -16,12 +16,13 @@ import numpy as np
 import sympy
 from sympy import Rational
 
-from .lojasiewicz import parse_objective
+from .objective import parse_objective
 
 __all__ = ["numeric_exponent", "measured_flow", "decaying_run", "mexican_spiral",
            "lyapunov_series_sgd", "commuting_formula", "langevin_invariant",
            "invariant_simulations", "hill_tail", "trial_simulations", "adaptive_runs",
-           "adam_series", "leading_covariance", "adam_zero", "averaged_runs"]
+           "adam_series", "leading_covariance", "adam_zero", "averaged_runs", "wrong_theta",
+           "distance_law"]
 
 
 def _callables(text: str, variables: Sequence[str], module: str):
@@ -322,3 +323,25 @@ def averaged_runs(stationary_covariance: Callable, ctx) -> dict:
                         f"|. - theta*|/SE = {z_star:.1f} (needs > 10)",
             "details": {"zero": z, "theta_star": theta_star, "extrapolated_mean": ext,
                         "extrapolated_se": ext_se, "estimators": rows}}
+
+
+def wrong_theta(orig):
+    """Sabotage: ``theta`` replaced by ``2 theta - 1`` (= ``1 - 2/d``: the degree halved)."""
+    import dataclasses
+
+    def wrong(*a, **k):
+        r = orig(*a, **k)
+        return dataclasses.replace(r, theta=2 * r.theta - 1)
+    return wrong
+
+
+def distance_law(orig):
+    """Sabotage: the distance exponent ``(1-theta)/(2 theta-1)`` reported as the value's."""
+    import dataclasses
+
+    def wrong(*a, **k):
+        r = orig(*a, **k)
+        if r.flow_law == "exponential":
+            return dataclasses.replace(r, rate=2 * r.rate)
+        return dataclasses.replace(r, flow_exponent=r.distance_exponent)
+    return wrong

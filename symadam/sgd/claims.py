@@ -11,7 +11,6 @@ stated once in those modules' docstrings.
 from __future__ import annotations
 
 import mpmath
-import numpy as np
 import sympy
 from sympy import Rational
 
@@ -41,28 +40,6 @@ _Z = "|z| <= 4 (normal approximation)"
 _LEVEL = "6.3e-5 per comparison"
 
 
-def _wrong_theta(orig):
-    """Sabotage: ``theta`` replaced by ``2 theta - 1`` (= ``1 - 2/d``: the degree halved)."""
-    import dataclasses
-
-    def wrong(*a, **k):
-        r = orig(*a, **k)
-        return dataclasses.replace(r, theta=2 * r.theta - 1)
-    return wrong
-
-
-def _distance_law(orig):
-    """Sabotage: the distance exponent ``(1-theta)/(2 theta-1)`` reported as the value's."""
-    import dataclasses
-
-    def wrong(*a, **k):
-        r = orig(*a, **k)
-        if r.flow_law == "exponential":
-            return dataclasses.replace(r, rate=2 * r.rate)
-        return dataclasses.replace(r, flow_exponent=r.distance_exponent)
-    return wrong
-
-
 @claim("sgd.lojasiewicz_exponent", paper="2102.09385",
        statement=r"At the critical points of $x^4$, $x^6$, $x^3$, $(x^2+y^2-1)^2$, $x^4-y^2$, "
                  r"$x^3-3xy^2$, $x^4+y^4$, $x^2+3y^2$ the Łojasiewicz exponent is $1-1/d$ "
@@ -70,7 +47,7 @@ def _distance_law(orig):
                  r"Morse and Morse--Bott points.",
        derive=derive_lojasiewicz, precision="float64",
        sabotage=Sabotage("theta = 1 - 2/d (the degree halved: 2 theta - 1)",
-                         {"lojasiewicz": _wrong_theta}))
+                         {"lojasiewicz": _checks.wrong_theta}))
 def _exponent(ctx):
     rows, worst = [], 0.0
     for text, vs, pt in CATALOGUE:
@@ -101,7 +78,7 @@ _FLOW_CASES = (("x**4", ("x",), (0,), (1,)),
                  r"Hessian eigenvalue) for $\theta=1/2$.",
        derive=derive_lojasiewicz, depends_on=("sgd.lojasiewicz_exponent",),
        sabotage=Sabotage("the distance law (1-theta)/(2 theta-1) reported as the value law",
-                         {"lojasiewicz": _distance_law}))
+                         {"lojasiewicz": _checks.distance_law}))
 def _flow(ctx):
     rows, worst = [], ctx.dps
     for text, vs, pt, x0 in _FLOW_CASES:
@@ -424,6 +401,3 @@ def _averaged(ctx):
                         precision=statistical_precision(_Z + " and variances within 4 SE + 5%",
                                                         _LEVEL), **res["details"])
 
-
-# quiet "imported but unused" for names used only by sabotage patches
-_ = (np, float64_precision)

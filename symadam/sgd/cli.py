@@ -59,7 +59,8 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
 
 
 def _lojasiewicz(args) -> int:
-    from .lojasiewicz import lojasiewicz, objective_variables, parse_point
+    from .lojasiewicz import lojasiewicz
+    from .objective import objective_variables, parse_point
 
     names = objective_variables(args.objective)
     point = ([0] * len(names) if args.point is None else parse_point(args.point, len(names)))

@@ -56,12 +56,10 @@ import sympy
 from sympy import Rational
 
 from ..core.derivation import Derivation
+from .objective import MAX_DEGREE, MAX_VARIABLES, objective_variables, parse_objective, parse_point
 
 __all__ = ["LojasiewiczResult", "lojasiewicz", "derive_lojasiewicz", "flow_law", "CATALOGUE",
-           "parse_point", "objective_variables", "MAX_VARIABLES", "MAX_DEGREE"]
-
-#: Limits checked before any exact work: number of variables, total degree of a polynomial.
-MAX_VARIABLES, MAX_DEGREE = 4, 24
+           "parse_point", "parse_objective", "objective_variables", "MAX_VARIABLES", "MAX_DEGREE"]
 
 #: Functions that make an objective non-analytic (refused).
 _NON_ANALYTIC = (sympy.Abs, sympy.Max, sympy.Min, sympy.Heaviside, sympy.sign, sympy.Piecewise)
@@ -128,66 +126,6 @@ def flow_law(theta: Any) -> dict:
         raise ValueError(f"theta must be in (1/2, 1) for an algebraic law, got {theta}")
     return {"flow_exponent": 1 / (2 * theta - 1),
             "distance_exponent": (1 - theta) / (2 * theta - 1)}
-
-
-def objective_variables(text: str) -> list[str]:
-    """The variable names of an objective, sorted by name (``ast`` names that are not functions).
-
-    Nothing is evaluated: the text is only tokenised by :func:`ast.parse`;
-    :func:`symadam.core.expr.parse_expression` then refuses anything else.
-
-    Examples
-    --------
-    >>> objective_variables("(y**2 + x**2 - 1)**2 + tanh(z)")
-    ['x', 'y', 'z']
-    >>> objective_variables("x**")
-    Traceback (most recent call last):
-    ...
-    ValueError: objective is not a valid expression: 'x**'
-    """
-    import ast
-
-    from ..core.expr import FUNCTIONS
-
-    if not isinstance(text, str) or len(text) > 2000:
-        raise ValueError("objective must be a string of at most 2000 characters")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        raise ValueError(f"objective is not a valid expression: {text[:80]!r}") from None
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    names -= set(FUNCTIONS) | {"pi", "E"}
-    if not names:
-        raise ValueError("objective has no variables (a constant has no critical-point structure)")
-    if len(names) > MAX_VARIABLES:
-        raise ValueError(f"objective has {len(names)} variables; the limit is {MAX_VARIABLES}")
-    return sorted(names)
-
-
-def parse_point(text: str, dim: int) -> list:
-    """A point ``X1,X2,...`` as exact numbers (``0.5`` is ``1/2``; ``sqrt(2)/2`` allowed).
-
-    Examples
-    --------
-    >>> parse_point("1, 0.5", 2)
-    [1, 1/2]
-    >>> parse_point("1", 2)
-    Traceback (most recent call last):
-    ...
-    ValueError: point must have 2 coordinates (one per variable), got 1
-    """
-    from ..core.expr import parse_expression
-
-    parts = [t for t in str(text).split(",")]
-    if len(parts) != dim:
-        raise ValueError(f"point must have {dim} coordinates (one per variable), got {len(parts)}")
-    out = []
-    for t in parts:
-        v = parse_expression(t, (), name="point")
-        if not (v.is_real and v.is_finite):
-            raise ValueError(f"point coordinates must be finite real numbers, got {t.strip()!r}")
-        out.append(v)
-    return out
 
 
 def _trunc(expr: sympy.Expr, svars: Sequence[sympy.Symbol], order: int) -> sympy.Expr:
@@ -341,7 +279,6 @@ def lojasiewicz(objective: Any, variables: Sequence[str] = ("x",), point: Sequen
     if Wb:
         W = sympy.Matrix.hstack(*Wb)
         m = W.shape[1]
-        nn = sympy.Matrix([sympy.Symbol(f"n{i}", real=True) for i in range(m)])
         A = (W.T * H * W).inv()
         gT = sympy.Matrix([sympy.diff(T, h) for h in hs])
         sol = sympy.zeros(m, 1)
@@ -356,7 +293,6 @@ def lojasiewicz(objective: Any, variables: Sequence[str] = ("x",), point: Sequen
         x = K * sympy.Matrix(s) + W * sol
         d.add(r"Splitting lemma: $x=p+Ks+Wn$ with $W^\top\nabla f=0$ solved for $n(s)$ "
               f"(power series to order {M - 1})", sol.T, "n(s)")
-        del nn
     else:
         x = K * sympy.Matrix(s)
     g = _trunc(T.subs({h: x[i] for i, h in enumerate(hs)}, simultaneous=True), s, M)
@@ -432,16 +368,3 @@ def derive_lojasiewicz() -> Derivation:
         out.extend(r.derivation, prefix=f"[${sympy.latex(parse_objective(text, vs))}$] ")
         out.results[text] = r.theta
     return out
-
-
-def parse_objective(text: str, variables: Sequence[str]) -> sympy.Expr:
-    """``text`` parsed safely in ``variables`` (see :func:`symadam.core.expr.parse_expression`).
-
-    Examples
-    --------
-    >>> parse_objective("x**4 - y**2", ("x", "y"))
-    x**4 - y**2
-    """
-    from ..core.expr import parse_expression
-
-    return parse_expression(text, tuple(variables), name="objective")
