@@ -118,3 +118,29 @@ def test_verify_certify_json(capsys):
 def test_certified_rate_route_rejects_the_claims_sabotage():
     r = run_sabotage("rates.heavy_ball", dps=50, certify=True)
     assert r.caught and r.evidence.certified is False
+
+
+def test_morse_cli_certify_json_reports_proven_minima(capsys):
+    """``morse --certify --json``: proven minima and unproven points with reasons (issue 13)."""
+    assert main(["morse", "--width", "2", "--points", "10", "--problems", "4", "--certify",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"proven_minima", "proven_saddles", "unproven"} <= set(out)
+    # every efficient point is either proven or listed with its reason
+    assert (out["proven_nondegenerate"] + len(out["unproven"])
+            == out["efficient_critical_points"])
+    assert out["proven_minima"] >= 1
+
+
+def test_prove_sweep_lists_points_it_cannot_prove(monkeypatch):
+    """Moved off the critical point, every efficient point lands in ``unproven`` with a reason."""
+    from symadam.morse import certify as mc
+    from symadam.morse.sweep import morse_sweep
+
+    _, res = morse_sweep("tanh", 2, 10, 6, seed=0, restarts=4, progress=False)
+    good = mc.prove_sweep(res, "tanh", 10, 0)
+    monkeypatch.setattr(mc, "_prove", mc._shifted(mc._prove))
+    bad = mc.prove_sweep(res, "tanh", 10, 0)
+    assert good["efficient"] == bad["efficient"] > 0 and not good["unproven"]
+    assert bad["proven_nondegenerate"] == 0
+    assert all("Krawczyk" in u["why_not"] for u in bad["unproven"])

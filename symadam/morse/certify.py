@@ -36,6 +36,54 @@ def _prove(theta, x, y, activation, **kw):
     return prove_critical_point(theta, x, y, activation, **kw)
 
 
+def prove_sweep(results: list, activation: str, points: int, seed: int,
+                kind: str = "gp") -> dict:
+    """Prove every efficient critical point of a sweep's results in Arb balls.
+
+    Parameters
+    ----------
+    results : list
+        The per-problem results of :func:`symadam.morse.sweep.morse_sweep`.
+    activation, points, seed, kind :
+        The sweep's arguments (the data of problem ``i`` are rebuilt by
+        :func:`symadam.networks.problems.make_problem`).
+
+    Returns
+    -------
+    dict
+        ``efficient`` (count), ``proven_nondegenerate``, ``proven_minima``,
+        ``proven_saddles`` (counts) and ``unproven``: one record
+        ``{"problem", "loss", "why_not"}`` per point not proven.
+
+    Examples
+    --------
+    >>> from symadam.morse.sweep import morse_sweep
+    >>> _, res = morse_sweep("tanh", 1, 8, 2, seed=0, restarts=2, progress=False)
+    >>> out = prove_sweep(res, "tanh", 8, 0)
+    >>> out["proven_minima"] + out["proven_saddles"] + len(out["unproven"]) == out["efficient"]
+    True
+    >>> out["efficient"], out["proven_minima"], out["unproven"]
+    (1, 1, [])
+    """
+    out = {"efficient": 0, "proven_nondegenerate": 0, "proven_minima": 0, "proven_saddles": 0,
+           "unproven": []}
+    for r in results:
+        prob = make_problem(seed, r["index"], points, 1, kind)
+        for p in r["points"]:
+            if p.get("domain") != "efficient":
+                continue
+            pr = _prove(p["theta"], prob.x.tolist(), prob.y.tolist(), activation)
+            out["efficient"] += 1
+            out["proven_nondegenerate"] += bool(pr.nondegenerate)
+            out["proven_minima"] += bool(pr.minimum)
+            if pr.nondegenerate and not pr.minimum:
+                out["proven_saddles"] += 1
+            if not pr.nondegenerate:
+                out["unproven"].append({"problem": r["index"], "loss": p.get("loss"),
+                                        "why_not": pr.why_not})
+    return out
+
+
 @certifier("morse.efficient_nondegenerate",
            sabotage=Sabotage("every critical point moved by 1e-3 (not critical)",
                              {"_prove": _shifted}))
@@ -47,22 +95,12 @@ def _efficient(ctx) -> Certificate:
     _, results = _claims.morse_sweep("tanh", 2, 10, _claims.SWEEP_PROBLEMS, seed=ctx.seed,
                                      executor=ctx.executor, dps=max(30, ctx.dps),
                                      progress=False)
-    counts, why = Counter(), Counter()
-    for r in results:
-        prob = make_problem(ctx.seed, r["index"], 10, 1, "gp")
-        for p in r["points"]:
-            if p.get("domain") != "efficient":
-                continue
-            pr = _prove(p["theta"], prob.x.tolist(), prob.y.tolist(), "tanh")
-            counts["efficient"] += 1
-            counts["nondegenerate"] += pr.nondegenerate
-            counts["minima"] += pr.minimum
-            if not pr.nondegenerate:
-                why[pr.why_not] += 1
-    ok = counts["efficient"] > 0 and counts["nondegenerate"] == counts["efficient"]
-    enc = {"efficient critical points": str(counts["efficient"]),
-           "proven nondegenerate": str(counts["nondegenerate"]),
-           "proven strict minima": str(counts["minima"])}
+    out = prove_sweep(results, "tanh", 10, ctx.seed)
+    why = Counter(u["why_not"] for u in out["unproven"])
+    ok = out["efficient"] > 0 and out["proven_nondegenerate"] == out["efficient"]
+    enc = {"efficient critical points": str(out["efficient"]),
+           "proven nondegenerate": str(out["proven_nondegenerate"]),
+           "proven strict minima": str(out["proven_minima"])}
     return Certificate(ok, "Krawczyk test (unique nondegenerate critical point in a box) and "
                        "ball Cholesky of the Hessian over the box, in Arb arithmetic, for every "
                        "efficient critical point of the seeded sweep", enc,

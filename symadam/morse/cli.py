@@ -36,6 +36,9 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p.add_argument("--dps", type=int, default=40,
                    help="digits of the mpmath stage for points float64 cannot decide "
                         "(default 40, at least 20)")
+    p.add_argument("--certify", action="store_true",
+                   help="prove every efficient critical point in Arb ball arithmetic "
+                        "(Krawczyk test and ball Cholesky; needs the [certify] extra)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workers", type=int, default=None, help="local worker processes")
     g.add_argument("--scheduler", default=None, help="Dask scheduler address")
@@ -88,6 +91,8 @@ def run(args: "argparse.Namespace") -> int:
         getattr(executor, "close", lambda: None)()
         if bar is not None:
             bar.close()
+    if args.certify:
+        summary.update(_certify(args, results))
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     summary["workers"] = getattr(executor, "workers", 1)
     if args.json:
@@ -111,4 +116,21 @@ def run(args: "argparse.Namespace") -> int:
     if st["count"]:
         print(f"min |eigenvalue| on the efficient domain: min {st['min']:.3e}, "
               f"median {st['median']:.3e}")
+    if args.certify:
+        print(f"proven in Arb balls: {summary['proven_minima']} strict minima, "
+              f"{summary['proven_saddles']} saddles, {len(summary['unproven'])} unproven")
+        for u in summary["unproven"]:
+            print(f"  unproven (problem {u['problem']}): {u['why_not']}")
     return 0
+
+
+def _certify(args: "argparse.Namespace", results: list) -> dict:
+    """``--certify``: the Arb proofs of the efficient points (``proven_minima``, ``unproven``)."""
+    from ..core.arb_bridge import flint_or_none
+    from .certify import prove_sweep
+
+    if flint_or_none() is None:
+        raise ValueError("--certify needs python-flint: pip install 'symadam[certify]'")
+    out = prove_sweep(results, args.activation, args.points, args.seed, args.targets)
+    return {"proven_minima": out["proven_minima"], "proven_saddles": out["proven_saddles"],
+            "proven_nondegenerate": out["proven_nondegenerate"], "unproven": out["unproven"]}
