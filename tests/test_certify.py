@@ -144,3 +144,12 @@ def test_prove_sweep_lists_points_it_cannot_prove(monkeypatch):
     assert good["efficient"] == bad["efficient"] > 0 and not good["unproven"]
     assert bad["proven_nondegenerate"] == 0
     assert all("Krawczyk" in u["why_not"] for u in bad["unproven"])
+
+
+def test_report_lists_proven_claims(tmp_path):
+    """``verify --certify --report``: report.md says which claims are proven and shows enclosures."""
+    out = tmp_path / "rep"
+    assert main(["verify", "rates.gd", "--certify", "--report", str(out)]) == 0
+    md = (out / "report.md").read_text()
+    assert "Proven in ball arithmetic (`--certify`): 1 of 1: `rates.gd`." in md
+    assert "*Proof (ball arithmetic).* proven; enclosures: max_radius(kappa=100) `[0.98019801" in md

@@ -401,6 +401,12 @@ def _write_set(d: Path, evidence: list[Evidence], seconds: float,
         "| claim | paper | status | digits | residual | route | seconds |",
         "|---|---|---|---|---|---|---|",
     ]
+    certify_run = any(e.certified or e.why_not for e in evidence)
+    if certify_run:
+        proven = [e.claim_id for e in evidence if e.certified]
+        lines[2:2] = [f"Proven in ball arithmetic (`--certify`): {len(proven)} of "
+                      f"{len(evidence)}" + (": " + ", ".join(f"`{i}`" for i in proven)
+                                            if proven else "") + ".", ""]
     for e in evidence:
         c = claims[e.claim_id]
         lines.append(
@@ -412,6 +418,11 @@ def _write_set(d: Path, evidence: list[Evidence], seconds: float,
         c = claims[e.claim_id]
         lines += [f"## `{e.claim_id}`", "", f"*Claim ({c.paper}).* {c.statement}", "",
                   f"*Evidence.* {e.status}: {e.route}; residual {e.residual}.", ""]
+        if e.certified:
+            lines += ["*Proof (ball arithmetic).* proven; enclosures: " + ", ".join(
+                f"{k} `{_md_escape(str(v))}`" for k, v in e.enclosures.items()), ""]
+        elif e.why_not and certify_run:
+            lines += [f"*Proof (ball arithmetic).* not proven: {_md_escape(e.why_not)}", ""]
         for k, v in e.details.items():
             if k != "traceback":
                 lines.append(f"- {k}: `{_md_escape(json.dumps(v, default=str))[:400]}`")
