@@ -147,7 +147,7 @@ def test_prove_sweep_lists_points_it_cannot_prove(monkeypatch):
 
 
 def test_report_lists_proven_claims(tmp_path):
-    """``verify --certify --report``: report.md says which claims are proven and shows enclosures."""
+    """``verify --certify --report``: report.md names the proven claims, shows enclosures."""
     out = tmp_path / "rep"
     assert main(["verify", "rates.gd", "--certify", "--report", str(out)]) == 0
     md = (out / "report.md").read_text()
