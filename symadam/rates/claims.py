@@ -29,7 +29,7 @@ import sympy
 
 from ..core import claim
 from ..core.identity import agreeing_digits
-from ..core.record import Sabotage
+from ..core.record import Sabotage, dps_precision
 from .engine import tune
 from .iterate_mp import empirical_rate, grid_rates, run_diagonal
 from .methods import KAPPA, MU, L
@@ -68,7 +68,7 @@ def _spectral_check(method: str):
     def check(ctx):
         t = tune(method)
         rng = _rng(ctx)
-        rows, worst_digits, exceed = [], 10**6, 0
+        rows, worst_digits, exceed, resid = [], 10**6, 0, mpmath.mpf(0)
         with mpmath.workdps(ctx.dps + 10):
             for _ in range(3):
                 kappa = _rational(rng, 2, 1000)
@@ -81,14 +81,16 @@ def _spectral_check(method: str):
                 tol = rho * mpmath.mpf(10) ** (-(ctx.dps - 5))
                 exceed += sum(r > rho + tol for _, r in radii)
                 worst_digits = min(worst_digits, dig)
+                resid = max(resid, abs(worst - rho) / rho)   # at the working precision
                 rows.append({"kappa": str(kappa), "mu": str(mu), "rate": mpmath.nstr(rho, 20),
                              "max_radius": mpmath.nstr(worst, 20), "digits": dig})
-            resid = max(abs(mpmath.mpf(r["max_radius"]) - mpmath.mpf(r["rate"])) for r in rows)
+            resid_text = mpmath.nstr(resid, 5)
         ok = worst_digits >= ctx.dps - 5 and exceed == 0
         return ctx.evidence(
             ok, "spectral radius of the mpmath iteration matrix (mpmath.eig, clusters merged), "
-            "max over a 33-point lambda grid, at 3 random (kappa, mu)",
-            mpmath.nstr(resid, 5), worst_digits, cases=rows, active_set=t.active_set,
+            f"max over a 33-point lambda grid, at 3 random (kappa, mu), {ctx.dps + 10} digits",
+            f"max relative |radius - rate| = {resid_text}", worst_digits,
+            precision=dps_precision(ctx.dps, worst_digits), cases=rows, active_set=t.active_set,
             rate=str(t.rate), parameters={k: str(v) for k, v in t.parameters.items()},
             grid_points_above_rate=exceed)
     return check
@@ -124,12 +126,14 @@ def _optimal_check(method: str):
                 beaten.append({k: mpmath.nstr(v, 10) for k, v in choice.items()})
             worse += r > rho + res
         ok = digits >= 6 and not beaten
+        with mpmath.workdps(ctx.dps + 10):
+            resid = mpmath.nstr(abs(rho_hat - rho), 5)
         return ctx.evidence(
             ok, f"mpmath iteration on a {len(lams)}-eigenvalue diagonal quadratic, "
             f"{_STEPS} steps; fit log e_n^2 = c0 + 2n log rho + q log n + c1/n + c2/n^2 over "
-            f"[{_STEPS // 2}, {_STEPS}]; parameter grid x{{{', '.join(map(str, _FACTORS))}}} "
-            f"({_GRID_STEPS} steps each)",
-            mpmath.nstr(abs(rho_hat - rho), 5), digits, kappa=str(kappa),
+            f"[{_STEPS // 2}, {_STEPS}] (at a double root the fit, not dps, limits the digits); "
+            f"parameter grid x{{{', '.join(map(str, _FACTORS))}}} ({_GRID_STEPS} steps each)",
+            resid, digits, precision=dps_precision(ctx.dps, digits), kappa=str(kappa),
             rate=mpmath.nstr(rho, 20), empirical_rate=mpmath.nstr(rho_hat, 20),
             fitted_log_n_power=mpmath.nstr(q, 6), grid_points=len(grid) - 1,
             grid_points_clearly_slower=worse, grid_points_faster=beaten,
@@ -177,11 +181,11 @@ def _optimality_derivation(name: str):
 _OFF = 1 + sympy.Rational(1, 10**30)
 
 for _short, _name in _METHODS.items():
-    claim(f"rates.{_short}", paper="standard", statement=_STATEMENTS[_short],
+    claim(f"rates.{_short}", paper="standard", statement=_STATEMENTS[_short], precision="dps",
           derive=(lambda n=_name: tune(n).derivation),
           sabotage=Sabotage("the derived rate off by a relative 1e-30",
                             _wrong_tuning(_name, rate=lambda r: r * _OFF)))(_spectral_check(_name))
-    claim(f"rates.{_short}_optimal", paper="standard",
+    claim(f"rates.{_short}_optimal", paper="standard", precision="dps",
           statement=f"No constant tuning of {_name} converges faster on "
                     r"quadratics with spectrum in $[\mu, L]$ than the derived one: its iterates "
                     r"converge at exactly the derived rate.",
@@ -237,8 +241,10 @@ def _plot_lower_bound(ev):
                  r"$\rho_{\rm GD} > \rho_{\rm Nesterov} > \rho_{\rm HB} = "
                  r"(\sqrt\kappa-1)/(\sqrt\kappa+1)$: heavy ball attains the first-order lower "
                  r"bound on quadratics, GD and Nesterov do not.",
-       derive=_lower_bound_derivation,
-       depends_on=("rates.gd", "rates.heavy_ball", "rates.nesterov"))
+       derive=_lower_bound_derivation, precision="dps",
+       depends_on=("rates.gd", "rates.heavy_ball", "rates.nesterov"),
+       sabotage=Sabotage("heavy ball's tuned step off by a relative 1e-30",
+                         _wrong_tuning("heavy-ball", h=lambda h: h * _OFF)))
 def _check_lower_bound(ctx):
     rng = _rng(ctx)
     rows, ok, min_digits = [], True, 10**6
@@ -261,8 +267,10 @@ def _check_lower_bound(ctx):
                          "lower_bound": mpmath.nstr(lb, 15)})
     ok &= min_digits >= ctx.dps - 5
     return ctx.evidence(ok, "numeric spectral radii (mpmath.eig) of the three tuned methods at "
-                        "6 random kappa from 1.01 to 2e6, against the typed-in lower bound",
-                        f"heavy ball vs lower bound: {min_digits} digits", min_digits, cases=rows)
+                        f"6 random kappa from 1.01 to 2e6, {ctx.dps + 10} digits, against the "
+                        "typed-in lower bound",
+                        f"heavy ball vs lower bound: {min_digits} digits", min_digits,
+                        precision=dps_precision(ctx.dps, min_digits), cases=rows)
 
 
 from . import claims_adam  # noqa: E402,F401  (registers rates.adam*, rates.rmsprop*)
