@@ -22,7 +22,7 @@ from symadam.rates.optimizers_np import adam_trajectory
 
 
 def polyak(kappa, eps="1", mu=1, dps=60):
-    """Typed-in closed forms (MATH.md section 2), as decimal strings."""
+    """Typed-in closed forms (docs/conventions.md), as decimal strings."""
     with mpmath.workdps(dps):
         k, e, mu = mpf(kappa), mpf(eps), mpf(mu)
         s = mpmath.sqrt(k)

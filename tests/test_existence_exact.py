@@ -116,7 +116,7 @@ def test_families_and_realizability():
 
 @pytest.mark.parametrize("bad,match", [("sin(x)", "piecewise polynomial"),
                                        ("Heaviside(x - 1/2)", "continuous"),
-                                       ("x*y", "depend on x only"), ("((", "sympy expression")])
+                                       ("x*y", "depend on x only"), ("((", "expression")])
 def test_bad_targets(bad, match):
     with pytest.raises(ValueError, match=match):
         exact_minimizer(bad, 1)

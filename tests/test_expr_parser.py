@@ -64,7 +64,15 @@ def test_valid_expressions(text, expected):
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x +", "1/0", "0**-1", "z", "x < 1", "(x, 1)",
-                                  "sqrt(x, 2)", "Max()", "True", "1e999", "'x'", "Piecewise(x)"])
+                                  "sqrt(x, 2)", "Max()", "True", "1e1001", "1e-1002", "'x'",
+                                  "Piecewise(x)",
+                                  "log(0)", "1/(1 - 1)", "x/(2 - 2)", "0x10", "1j", "1_0.5"])
 def test_clean_errors(text):
     with pytest.raises(ValueError):
         parse_expression(text)
+
+
+def test_numbers_are_read_exactly_from_the_text():
+    assert parse_expression("1e-400*x") == x / sympy.Integer(10) ** 400
+    assert parse_expression("1.00000000000000000001") == sympy.Rational(10**20 + 1, 10**20)
+    assert parse_expression("1e999") == sympy.Integer(10) ** 999

@@ -7,7 +7,6 @@ from symadam.morse.critical_np import (
     certify,
     hessian_lipschitz_bound,
     planted_minimum,
-    saturated_neurons,
     search_critical_points,
 )
 from symadam.morse.local_rates_np import measure_local_rates
@@ -64,14 +63,9 @@ def test_search_finds_converged_classified_points():
     for q in pts:
         assert q.cert.grad_norm <= 1e-9
         assert q.domain in ("efficient", "redundant", "borderline", "diverging")
-        if q.kind != "degenerate":
+        assert q.label in ("certified_minimum", "certified_saddle", "uncertified", "diverging")
+        if q.kind != "uncertified":
             assert q.cert.min_abs_eig >= q.cert.tau
-
-
-def test_saturated_neuron_is_flagged():
-    x = np.linspace(-1, 1, 8)[:, None]
-    assert saturated_neurons(np.array([60.0, 1.0, 9.0, 0.1, 1.0, -1.0, 0.0]), x, "tanh").tolist() \
-        == [True, False]
 
 
 @pytest.mark.parametrize("act", ANALYTIC)
@@ -86,10 +80,13 @@ def test_split_and_zero_output_predictions(act, seed):
         assert np.linalg.norm(rd.grad[0]) < 1e-12
         assert count_zero_eigenvalues(ev)[0] == pred.zeros == 1
         assert np.sum(ev < -1e-9 * np.abs(ev).max()) == pred.negative
-    # t = 0: the split copy carries all of V and the other neuron has v = 0: more zeros
-    ev0 = np.linalg.eigvalsh(risk_derivatives(split_neuron(base.theta, 1, 0, 0.0), x, y,
-                                              act).hess[0])
-    assert count_zero_eigenvalues(ev0)[0] >= 2
+    # t = 0 and t = 1 (the exceptional t: one copy has v = 0): 1 + (d + 1) = 3 zeros, as
+    # predicted; next to them, one zero again
+    for t, zeros in ((0.0, 3), (1.0, 3), (0.05, 1), (0.95, 1)):
+        ev0 = np.linalg.eigvalsh(risk_derivatives(split_neuron(base.theta, 1, 0, t), x, y,
+                                                  act).hess[0])
+        assert count_zero_eigenvalues(ev0)[0] == zeros == \
+            split_prediction(base.theta, x, y, act, 0, t).zeros
     found = 0
     for w in (-1.5, -0.5, 0.0, 0.5, 1.5):
         th = zero_output_neuron(base.theta, x, y, act, [w])
@@ -143,15 +140,17 @@ def test_mpmath_refinement_shrinks_tau_by_orders_of_magnitude():
 
 def test_float64_certificate_leaves_round_off_level_points_to_mpmath():
     """Review case: gelu, 12 points, seed 5, problem 5 has an efficient minimum with
-    |g| ~ 1e-14, the round-off level of its O(35) parameters.  The float64 test ignored
-    the gradient's round-off and certified it; with the round-off bound it cannot decide,
-    and the mpmath route (residual 1e-30 and below) certifies it as a minimum."""
+    |g| ~ 1e-14, the round-off level of its O(35) parameters.  The float64 test cannot
+    decide it; the mpmath stage (residual 1e-30 and below) certifies it, and the sweep
+    labels it certified_minimum (certified_by mpmath): "uncertified in float64" is not
+    "degenerate"."""
     from symadam.morse.sweep import ProblemSpec, analyze_problem, refine_and_certify
     from symadam.networks.problems import make_problem
 
     r = analyze_problem(ProblemSpec("gelu", 2, 12, seed=5, index=5))
-    hard = [p for p in r["points"] if p["domain"] == "efficient" and p["kind"] == "degenerate"]
-    assert len(hard) == 1
+    hard = [p for p in r["points"] if p["domain"] == "efficient"
+            and p["certified_by"] == "mpmath"]
+    assert len(hard) == 1 and hard[0]["label"] == "certified_minimum"
     prob, th = make_problem(5, 5, 12), np.array(hard[0]["theta"])
     c = certify(th, prob.x, prob.y, "gelu")
     assert not c.certified and c.grad_norm < 1e-13 and c.min_abs_eig > 1e-6

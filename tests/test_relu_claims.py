@@ -52,3 +52,43 @@ def test_derivations_render():
     G_b = claims["relu.kink_minimum"].derive().results["G_b"]
     (s,) = G_b.free_symbols
     assert np.isclose(float(G_b.subs(s, 0.25)), -1 / 6)
+
+
+def test_kink_minimum_needs_s_positive():
+    """Issue 19: for s < 0 theta* is not a local minimum (a perturbation lowers L), the
+    statement says s > 0, and the check rejects the s < 0 example."""
+    from symadam.core.sabotage import run_sabotage
+    from symadam.networks.network import Network
+    from symadam.relu.checks_np import perturbation_test
+    from symadam.relu.gradient_exact import kink_minimum_data
+
+    net = Network((1, 1, 1), "relu")
+    for s, is_min in ((0.25, True), (-0.25, False)):
+        d = kink_minimum_data(s)
+        x = np.array([[float(v)] for v in d["x"]])
+        y = np.array([float(v) for v in d["y"]])
+        pt = perturbation_test(net, [1.0, 0.0, 1.0, 0.0], x, y, np.random.default_rng(0))
+        assert (pt["ratio"] >= -1) == is_min
+    # the descent for s = -1/4: b down by e lowers L by 2|s| e / 3 to first order
+    L0 = net.risk([1.0, 0.0, 1.0, 0.0], x, y)
+    assert net.risk([1.0, -0.01, 1.0, 0.0], x, y) < L0 - 1e-3
+    c = load_all()["relu.kink_minimum"]
+    assert "s > 0" in c.statement
+    r = run_sabotage(c)
+    assert r.caught and r.sabotage.startswith("the example with s < 0")
+
+
+def test_approximation_rate_window_tells_log_r_over_r_from_a_power():
+    """Issue 19: the relu.approximation window (r = 1e4..1e13) separates (A log r + B)/r from
+    r^-0.9, which the old slope window (-1.05, -0.85) on 1e3..1e7 accepted."""
+    from symadam.relu.smooth_np import log_rate_fit
+
+    rs = 10.0 ** np.arange(4, 14)
+    good = log_rate_fit(rs, (3 * np.log(rs) - 2) / rs)
+    power = log_rate_fit(rs, 5 * rs ** -0.9)
+    assert good["max_rel_residual"] < 1e-12 and good["power_max_log_residual"] > 1e-2
+    assert power["max_rel_residual"] > 1e-3 and power["power_max_log_residual"] < 1e-12
+    old = np.polyfit(np.log(rs[:5] / 10), np.log(5 * (rs[:5] / 10) ** -0.9), 1)[0]
+    assert -1.05 < old < -0.85                              # the old test could not tell
+    c = load_all()["relu.approximation"]
+    assert "admissible if" in c.statement and "10^{13}" in c.statement

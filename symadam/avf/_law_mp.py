@@ -16,6 +16,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from ..core.expr import parse_expression, to_rational
 from .laplace import THETA, C, laplace_functionals
 from .laws import DataLaw, parse_data
 
@@ -28,7 +29,7 @@ def to_mpf(x: Any) -> mpmath.mpf:
         return x
     if isinstance(x, (int, float)):
         return mpmath.mpf(x)
-    x = sympy.sympify(x)
+    x = to_rational(x, "number") if isinstance(x, str) else sympy.sympify(x, strict=True)
     if x.is_Rational:
         return mpmath.mpf(int(x.p)) / int(x.q)
     return mpmath.mpf(sympy.N(x, mpmath.mp.dps + 10))
@@ -135,7 +136,8 @@ class GradientLaw:
                 raise ValueError("grad (a per-sample gradient) needs discrete data")
             if batch != 1:
                 raise ValueError("grad (a per-sample gradient) needs batch J = 1")
-            expr = sympy.sympify(grad)
+            expr = (parse_expression(grad, ("theta", "x"), name="grad")  # user text: no eval
+                    if isinstance(grad, str) else sympy.sympify(grad, strict=True))
             x = sympy.Symbol("x", real=True)
             th = sympy.Symbol("theta", real=True)
             extra = {s for s in expr.free_symbols if s.name not in ("x", "theta")}

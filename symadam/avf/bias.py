@@ -1,6 +1,6 @@
 """The leading-order bias of Adam's limit: zero of the Adam vector field minus the minimizer.
 
-Setting [reconstructed, MATH.md Sec. 3]: quadratic loss ``1/2 (theta - x)^2``,
+Setting [reconstructed, docs/conventions.md]: quadratic loss ``1/2 (theta - x)^2``,
 batch size ``J``, ``G = theta - Xbar``; ``A(theta) = E[M/(eps + sqrt V)]`` with
 ``M = sum a_k G_k``, ``V = sum b_k G_k^2`` over the same i.i.d. samples,
 ``a_k = (1-beta1) beta1^k``, ``b_k = (1-beta2) beta2^k`` (the papers' alpha,

@@ -1,6 +1,6 @@
 """Claims about the Adam vector field (arXiv 2407.21078, 2511.04622, 2511.06675, 2407.08100).
 
-Convention [reconstructed, MATH.md Sec. 3]: ``A(theta) = E[M/(eps + sqrt V)]``
+Convention [reconstructed, docs/conventions.md]: ``A(theta) = E[M/(eps + sqrt V)]``
 with ``M``, ``V`` the stationary Adam moment estimates built from the same
 i.i.d. (batch-mean) gradients.  Each claim wires a derivation
 (:mod:`symadam.avf.laplace`, :mod:`symadam.avf.bias`) to an

@@ -1,6 +1,6 @@
 """``symadam avf {eval,zero,bias}``: the Adam vector field for a data law.
 
-Convention [reconstructed, MATH.md Sec. 3]: ``A(theta) = E[M/(eps + sqrt V)]``
+Convention [reconstructed, docs/conventions.md]: ``A(theta) = E[M/(eps + sqrt V)]``
 over stationary moment estimates built from the same i.i.d. (batch-mean)
 gradients ``G = theta - Xbar``.  Defaults: ``--beta1 0.9 --beta2 0.999
 --eps 0`` (pass ``--eps 1e-8`` for torch's default), ``--batch 1``,
@@ -14,6 +14,8 @@ High-precision numbers are decimal strings.
 from __future__ import annotations
 
 import argparse
+import math
+from fractions import Fraction
 
 import mpmath
 
@@ -47,6 +49,47 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     return p
 
 
+#: Documented limits (README, "Limits and errors"), measured on one core: ``eval`` at
+#: ``--dps 30`` ~8 s, at 100 ~95 s (cost ~dps^2); Bernoulli data at ``--batch 100`` ~2 min;
+#: uniform data (Irwin-Hall, J pieces of degree J - 1) at J = 10 ~13 s, at 20 over 3 min.
+MAX_DPS = 100
+MAX_BATCH = {"discrete": 100, "uniform": 10, "normal": 10**6, "exponential": 100}
+#: Largest batch-mean support (atoms) of a discrete law, estimated before convolving.
+MAX_SUPPORT = 2000
+#: Largest eps: beyond it mpmath's erfc overflows (and A ~ E[M]/eps anyway).
+MAX_EPS = 10**100
+
+
+def _support_bound(law, J: int) -> int:
+    """Upper bound of the number of atoms of the mean of ``J`` draws (before convolving):
+    multisets of ``k`` atoms, and the lattice ``J x_min + g Z`` within ``J [x_min, x_max]``."""
+    xs = [x for x, _ in law.atoms]
+    k = len(xs)
+    bound = math.comb(J + k - 1, k - 1)
+    diffs = [x - xs[0] for x in xs[1:]]
+    if diffs:
+        g = Fraction(0)
+        for d in diffs:
+            g = Fraction(math.gcd(g.numerator * d.q, int(d.p) * g.denominator),
+                         g.denominator * int(d.q))
+        bound = min(bound, int(J * (Fraction(int(xs[-1].p), int(xs[-1].q))
+                                    - Fraction(int(xs[0].p), int(xs[0].q))) / g) + 1)
+    return bound
+
+
+def _guard(law, J: int, eps, eps_text: str = "") -> None:
+    """Refuse, before any work, input beyond the documented limits."""
+    if eps > MAX_EPS:
+        raise ValueError(f"eps must be <= 1e100 (the limit), got {eps_text or 'more'}")
+    kind = law.kind
+    lim = MAX_BATCH.get(kind)
+    if lim is not None and J > lim:
+        raise ValueError(f"--batch must be <= {lim} for {kind} data (the limit), got {J}")
+    if kind == "discrete" and J > 1 and _support_bound(law, J) > MAX_SUPPORT:
+        raise ValueError(f"--batch {J}: the batch mean of {law.spec} may have up to "
+                         f"{_support_bound(law, J)} atoms, more than the limit {MAX_SUPPORT}")
+
+
 def run(args: "argparse.Namespace") -> int:
     """Validate the arguments, then print (or emit as JSON) ``eval``, ``zero`` or ``bias``.
 
@@ -68,8 +111,9 @@ def run(args: "argparse.Namespace") -> int:
 
     law = parse_data(args.data)
     check_int("--batch", args.batch, 1)
-    check_dps(args.dps)
+    check_dps(args.dps, maximum=MAX_DPS)
     b1, b2, e = check_avf_params(args.beta1, args.beta2, args.eps)
+    _guard(law, args.batch, e, str(args.eps).strip())
     law.batch_mean(args.batch)  # validates J for the law
     dps = args.dps
     if args.action == "bias":

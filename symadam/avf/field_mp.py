@@ -1,6 +1,6 @@
 """Exact high-precision evaluation of the Adam vector field and of its zeros (mpmath).
 
-Definition [reconstructed, MATH.md Sec. 3; our reading of arXiv 2407.21078]:
+Definition [reconstructed, docs/conventions.md; our reading of arXiv 2407.21078]:
 freeze ``theta``; let ``G_0, G_1, ...`` be i.i.d. copies of the stochastic
 gradient at ``theta`` (with mini-batches of size ``J``: the gradient of the
 batch-mean loss, ``G = theta - Xbar`` for the quadratic loss
@@ -34,6 +34,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from ..core.expr import to_rational
 from ..core.validate import check_dps, check_int, check_unit_interval
 from ._law_mp import GradientLaw, to_mpf
 from ._quadrature_mp import AVFIntegrand, integrate_avf
@@ -56,8 +57,12 @@ def exact_param(name: str, x: Any) -> sympy.Rational:
             return sympy.Rational(repr(x))
         if isinstance(x, mpmath.mpf):
             return sympy.Rational(mpmath.nstr(x, mpmath.mp.dps))
-        v = sympy.Rational(str(x).strip()) if isinstance(x, str) else sympy.Rational(x)
-    except (TypeError, ValueError, SyntaxError):
+        v = to_rational(x, name)   # exact, bounded (1e-1000 .. 1e1000), no eval
+    except ValueError as exc:
+        if str(exc).startswith(f"{name} must be a number"):
+            raise ValueError(f"{name} must be a real number, got {x!r}") from None
+        raise
+    except (TypeError, SyntaxError):
         raise ValueError(f"{name} must be a real number, got {x!r}") from None
     return v
 
@@ -114,6 +119,38 @@ class AVFValue:
     digits: int
     dps: int
 
+    def __str__(self) -> str:
+        """``A(theta) = value`` with all ``digits`` correct digits (not mpmath's global 15).
+
+        Examples
+        --------
+        >>> print(avf_value("rademacher", "0.5", "0.9", "0.99", 0, dps=20))
+        A(0.5) = 0.44445465137325910782 (error <= ..., 20 digits)
+        """
+        from ..core.display import number_str
+
+        return (f"A({number_str(self.theta, self.dps, strip=True)}) = "
+                f"{number_str(self.value, self.digits)}"
+                f" (error <= {number_str(self.error, 2)}, {self.digits} digits)")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display (every correct digit of ``A(theta)``).
+
+        Examples
+        --------
+        >>> md = avf_value("rademacher", "0.5", "0.9", "0.99", 0, dps=20)._repr_markdown_()
+        >>> "| 0.44445465137325910782 |" in md
+        True
+        """
+        from ..core.display import markdown_rows, number_str
+
+        return markdown_rows(
+            "The Adam vector field $A(\\theta) = E[M/(\\varepsilon + \\sqrt{V})]$",
+            [("$\\theta$", "text:" + number_str(self.theta, self.dps, strip=True)),
+             ("$A(\\theta)$", "text:" + number_str(self.value, self.digits)),
+             ("error bound", "text:" + number_str(self.error, 3)),
+             ("correct digits", f"text:{self.digits} (working precision {self.dps})")])
+
 
 @dataclass(frozen=True)
 class AVFZero:
@@ -126,6 +163,41 @@ class AVFZero:
     digits: int
     dps: int
     residual: Any
+
+    def __str__(self) -> str:
+        """The zero, the minimizer and the bias with their correct digits.
+
+        Examples
+        --------
+        >>> print(avf_zero("rademacher", "0.9", "0.99", 0, dps=20))
+        zero 0.0 of A (minimizer 0, bias 0.0; error <= 0.0, 20 digits)
+        """
+        from ..core.display import number_str, significant_digits
+
+        bd = significant_digits(self.bias, self.zero, self.digits)
+        return (f"zero {number_str(self.zero, self.digits)} of A (minimizer {self.minimizer}, "
+                f"bias {number_str(self.bias, bd)}; error <= "
+                f"{number_str(self.error, 2)}, {self.digits} digits)")
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: zero, minimizer, bias with their correct digits.
+
+        Examples
+        --------
+        >>> md = avf_zero("bernoulli:0.1", "0.9", "0.99", 0, dps=25)._repr_markdown_()
+        >>> "| -0.00371867035941669306535025 |" in md    # the bias: 24 correct digits
+        True
+        """
+        from ..core.display import latex_value, markdown_rows, number_str, significant_digits
+
+        bd = significant_digits(self.bias, self.zero, self.digits)
+        return markdown_rows("The zero $\\vartheta$ of the Adam vector field", [
+            ("zero $\\vartheta$", "text:" + number_str(self.zero, self.digits)),
+            ("minimizer $\\theta^\\ast$", "text:$" + latex_value(self.minimizer) + "$"),
+            ("bias $\\vartheta - \\theta^\\ast$", "text:" + number_str(self.bias, bd)),
+            ("error bound", "text:" + number_str(self.error, 3)),
+            ("residual $\\lvert A(\\vartheta)\\rvert$", "text:" + number_str(self.residual, 3)),
+            ("correct digits", f"text:{self.digits} (working precision {self.dps})")])
 
 
 def _setup(data, batch, grad, beta1, beta2, eps):

@@ -1,6 +1,6 @@
 """Laplace functionals behind the exact evaluation of the Adam vector field (sympy only).
 
-Convention [reconstructed, MATH.md Sec. 3]: ``G_0, G_1, ...`` are i.i.d. copies of
+Convention [reconstructed, docs/conventions.md]: ``G_0, G_1, ...`` are i.i.d. copies of
 the (batch-mean) stochastic gradient at a frozen ``theta``; the stationary
 moment estimates are ``M = sum_k a_k G_k``, ``V = sum_k b_k G_k^2`` with
 ``a_k = (1-beta1) beta1^k``, ``b_k = (1-beta2) beta2^k`` and the *same* samples
@@ -28,6 +28,7 @@ import sympy
 from sympy import Rational, exp, pi, sqrt
 
 from ..core.derivation import Derivation
+from ..core.expr import to_rational
 from .irwin_hall import irwin_hall_functionals, irwin_hall_pieces
 from .laws import DataLaw
 
@@ -52,7 +53,7 @@ def kernel(eps: sympy.Expr = _EPS) -> sympy.Expr:
     >>> kernel(0)
     1/(sqrt(pi)*sqrt(u))
     """
-    eps = sympy.sympify(eps)
+    eps = to_rational(eps, "eps") if isinstance(eps, str) else sympy.sympify(eps, strict=True)
     return 1 / sqrt(pi * U) - eps * exp(eps**2 * U) * sympy.erfc(eps * sqrt(U))
 
 

@@ -6,7 +6,7 @@ index ``I`` uniform on ``{1..n}`` (batch size 1).  The gradient coordinate
 ``A_l`` depends only on that law (Adam is componentwise), so
 ``A(theta)_l = E[M_l/(eps + sqrt V_l)]`` is the one-dimensional field of
 :mod:`symadam.avf.field_mp` evaluated on the atoms of ``G_l`` [reconstructed
-convention, MATH.md Sec. 3].  The coordinates are dependent through ``I``,
+convention, docs/conventions.md].  The coordinates are dependent through ``I``,
 but no joint quantity enters ``A_l``.  For a realizable problem with more
 parameters than data (arXiv 2511.04622) every ``G_l`` vanishes on the
 solution set, so ``A = 0`` there (by convention ``M/(eps+sqrt V) = 0`` when

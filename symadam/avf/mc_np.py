@@ -1,6 +1,6 @@
 """Monte Carlo estimator of the Adam vector field (float64 numpy; the independent route).
 
-Convention [reconstructed, MATH.md Sec. 3]: ``A(theta) = E[M/(eps + sqrt V)]``
+Convention [reconstructed, docs/conventions.md]: ``A(theta) = E[M/(eps + sqrt V)]``
 with ``M = sum_k a_k G_k``, ``V = sum_k b_k G_k^2`` over the *same* i.i.d.
 samples ``G_k = theta - Xbar_k`` (``Xbar_k`` a batch mean of ``J`` data
 points), ``a_k = (1-beta1) beta1^k``, ``b_k = (1-beta2) beta2^k``.

@@ -1,4 +1,4 @@
-"""Vectorized stochastic Adam on the quadratic loss (float64 numpy; MATH.md Sec. 1).
+"""Vectorized stochastic Adam on the quadratic loss (float64 numpy; docs/conventions.md).
 
 Bias-corrected Adam in the PyTorch convention (``eps`` outside the root):
 ``m_n = beta1 m_{n-1} + (1-beta1) g_n``, ``v_n = beta2 v_{n-1} + (1-beta2) g_n^2``,

@@ -41,14 +41,14 @@ def run(args: "argparse.Namespace") -> int:
     ...
     0
     """
-    if args.proofs:
+    if args.proofs is not None:   # write_proofs checks DIR before rendering anything
         paths = write_proofs(args.proofs)
         if args.json:
             emit_json({"written": [str(p) for p in paths]})
         else:
             print("\n".join(str(p) for p in paths))
         return 0
-    if args.family:
+    if args.family is not None:
         fams = proof_families()
         if args.family not in fams:
             raise ValueError(f"family must be one of {', '.join(fams)}; got {args.family!r}")

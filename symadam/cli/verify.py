@@ -6,9 +6,9 @@ import sys
 import time
 
 from ..core import run_claims, select
-from ..core.cli_common import add_dps, add_json, emit_json, progress_bar
+from ..core.cli_common import add_dps, add_json, capped_workers, emit_json, fail, progress_bar
 from ..core.parallel import make_executor
-from ..core.report import summarize, write_report
+from ..core.report import summarize
 from ..core.validate import check_dps, check_int
 
 COMMAND = "verify"
@@ -27,12 +27,18 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p.add_argument("prefixes", nargs="*", metavar="PREFIX", help="claim id or id prefix")
     add_dps(p)
     p.add_argument("--seed", type=int, default=0, help="root random seed (default 0)")
-    p.add_argument("--workers", type=int, default=None, help="local worker processes")
+    p.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (capped at the available cores)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
-    p.add_argument("--report", default=None, metavar="DIR", help="write a report to DIR")
+    p.add_argument("--report", default=None, metavar="DIR",
+                   help="write a report set to DIR (new, empty, or an earlier report: "
+                        "replaced as a whole; checked before any work)")
     p.add_argument("--sabotage", action="store_true",
                    help="run each selected claim's check against its declared wrong answer "
                         "instead; exit 0 iff every sabotage is caught")
+    p.add_argument("--certify", action="store_true",
+                   help="also run the certified (ball-arithmetic) routes; each Evidence says "
+                        "whether its claim is proven ('certified') and gives the enclosures")
     add_json(p)
     return p
 
@@ -40,54 +46,107 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
 def run(args: "argparse.Namespace") -> int:
     """Verify the selected claims; exit status 0 if all verified, 1 otherwise.
 
+    Order of work (nothing is lost on a fault): arguments and the report directory are
+    checked first (exit 2); the claims run; the results are printed (``--json``: the JSON
+    document) *before* the report set is written, which then replaces any earlier set as
+    a whole.  A lost cluster keeps the finished claims (printed and reported) and exits 1
+    with one line.
+
     Examples
     --------
     >>> from symadam.cli import main
     >>> main(["verify", "rates.gd", "--seed", "-1"])   # bad input: exit 2, nothing run
     2
+    >>> main(["verify", "rates.gd", "--report", ""])    # refused before any work
+    2
     """
+    from ..core.parallel import ExecutorLost
+    from ..core.record import Evidence
+    from ..core.report import manifest, prepare_report
+
     check_dps(args.dps)
     check_int("seed", args.seed, minimum=0)
-    if args.workers is not None:
-        check_int("workers", args.workers)
+    workers = capped_workers(args.workers)
     ids = select(args.prefixes)
     if args.sabotage:
         return _run_sabotages(args, ids)
-    t0 = time.perf_counter()
-    bar = progress_bar(len(ids), not args.json, "verify")
-
-    def progress(ev):
-        if bar is not None:
-            bar.update(1)
-        elif not args.json:
-            digits = "" if ev.digits is None else f" ({ev.digits} digits)"
-            print(f"{ev.status:<9} {ev.claim_id:<40} {ev.seconds:7.2f}s{digits}", flush=True)
-
-    executor = make_executor(args.workers, args.scheduler)
+    report = None
+    if args.report is not None:   # checked (and staged) before any work
+        report = prepare_report(args.report, manifest(seed=args.seed, dps=args.dps,
+                                                      claims=ids, workers=workers,
+                                                      scheduler=args.scheduler))
     try:
-        evidence = run_claims(ids, dps=args.dps, seed=args.seed, executor=executor,
-                              progress=progress)
+        t0 = time.perf_counter()
+        bar = progress_bar(len(ids), not args.json, "verify")
+        finished: dict[str, Evidence] = {}
+
+        def progress(ev):
+            finished[ev.claim_id] = ev
+            if bar is not None:
+                bar.update(1)
+            elif not args.json:
+                digits = "" if ev.digits is None else f" ({ev.digits} digits)"
+                proof = (" [proven]" if ev.certified else "") if args.certify else ""
+                print(f"{ev.status:<9} {ev.claim_id:<40} {ev.seconds:7.2f}s{digits}{proof}",
+                      flush=True)
+
+        lost = None
+        executor = make_executor(workers, args.scheduler)
+        try:
+            evidence = run_claims(ids, dps=args.dps, seed=args.seed, executor=executor,
+                                  progress=progress, certify=args.certify)
+        except ExecutorLost as exc:   # keep what finished; the rest is marked not run
+            lost = str(exc)
+            for ev in exc.partial.values():
+                if isinstance(ev, Evidence):
+                    finished.setdefault(ev.claim_id, ev)
+            evidence = [finished.get(i) or Evidence(
+                i, "error", "not run", "n/a", None, 0.0,
+                {"reason": "the cluster was lost before this claim ran"}) for i in ids]
+        finally:
+            getattr(executor, "close", lambda: None)()
+            if bar is not None:
+                bar.close()
+        seconds = time.perf_counter() - t0
+        summary = summarize(evidence, seconds)
+        if lost is not None:
+            summary["lost"] = lost
+        _print_results(args, evidence, summary, bar is not None)
+        if report is not None:
+            try:
+                report.write(evidence, seconds)
+            except OSError as exc:
+                return fail(f"report: cannot write {report.directory} ({exc.strerror or exc}); "
+                            "the results above are complete, the previous report is unchanged")
+            if not args.json:
+                print(f"report written to {report.directory}")
     finally:
-        getattr(executor, "close", lambda: None)()
-        if bar is not None:
-            bar.close()
-    seconds = time.perf_counter() - t0
-    summary = summarize(evidence, seconds)
-    if args.report:
-        write_report(args.report, evidence, seconds)
+        if report is not None:
+            report.abort()   # a no-op once written; on Ctrl-C or a crash: no partial set
+    if lost is not None:
+        return fail(lost, code=1)
+    return 0 if summary["failed"] == 0 and summary["error"] == 0 else 1
+
+
+def _print_results(args: "argparse.Namespace", evidence: list, summary: dict,
+                   had_bar: bool) -> None:
     if args.json:
         emit_json({"claims": [e.to_dict() for e in evidence], "summary": summary})
-    else:
-        if bar is not None:
-            for ev in evidence:
-                print(f"{ev.status:<9} {ev.claim_id}")
-        print(f"{summary['verified']} verified, {summary['failed']} failed, "
-              f"{summary['error']} error in {summary['seconds']:.1f} s")
+        sys.stdout.flush()
+        return
+    if had_bar:
         for ev in evidence:
-            if ev.status != "verified":
-                why = ev.details.get("exception") or ev.details.get("reason") or ev.residual
-                print(f"  {ev.status}: {ev.claim_id}: {why}", file=sys.stderr)
-    return 0 if summary["failed"] == 0 and summary["error"] == 0 else 1
+            print(f"{ev.status:<9} {ev.claim_id}")
+    print(f"{summary['verified']} verified, {summary['failed']} failed, "
+          f"{summary['error']} error in {summary['seconds']:.1f} s", flush=True)
+    if getattr(args, "certify", False):
+        proven = [e.claim_id for e in evidence if e.certified]
+        print(f"{len(proven)} of {len(evidence)} proven by certified routes"
+              + (f": {', '.join(proven)}" if proven else ""), flush=True)
+    for ev in evidence:
+        if ev.status != "verified":
+            why = ev.details.get("exception") or ev.details.get("reason") or ev.residual
+            print(f"  {ev.status}: {ev.claim_id}: {why}", file=sys.stderr)
 
 
 def _run_sabotages(args: "argparse.Namespace", ids: list[str]) -> int:
@@ -108,7 +167,8 @@ def _run_sabotages(args: "argparse.Namespace", ids: list[str]) -> int:
                   f"{r.sabotage}", flush=True)
 
     try:
-        results = run_sabotages(ids, dps=args.dps, seed=args.seed, progress=progress)
+        results = run_sabotages(ids, dps=args.dps, seed=args.seed, progress=progress,
+                                certify=args.certify)
     finally:
         if bar is not None:
             bar.close()

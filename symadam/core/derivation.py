@@ -6,6 +6,9 @@ optional sympy object) and a dictionary of named results.  It prints as LaTeX
 (for papers and ``proofs/``) or Markdown (for reports and notebooks), and
 renders itself in Jupyter.
 
+All printing goes through :mod:`symadam.core.display` (one symbol-name table:
+``eps`` is always :math:`\\varepsilon`, ``beta1`` :math:`\\beta_1`, ...; text is
+escaped outside ``$...$``; string results are parsed as formulas, never pasted).
 Only sympy is imported here (an exact route in the import contract).
 """
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import sympy
+import sympy  # noqa: F401  (the doctests use it)
+
+from .display import latex, latex_value, math_names, tex_preamble, tex_text
 
 __all__ = ["Step", "Derivation"]
 
@@ -25,9 +30,10 @@ class Step:
     Parameters
     ----------
     text : str
-        A sentence; inline mathematics in ``$...$``.
-    expr : sympy object or None
-        The formula displayed below the sentence.
+        A sentence; inline mathematics in ``$...$`` (text outside it is escaped
+        for LaTeX when printed).
+    expr : sympy object, LaTeX string, or None
+        The formula displayed below the sentence (a string is taken as LaTeX).
     lhs : str or None
         LaTeX for a left-hand side; the display then reads ``lhs = expr``.
 
@@ -49,11 +55,13 @@ class Step:
         >>> import sympy
         >>> Step("The rate.", sympy.Rational(1, 2), r"\\rho").latex()
         '\\\\rho = \\\\frac{1}{2}'
+        >>> Step("Adam's step.", sympy.Symbol("eps") / 2).latex()
+        '\\\\frac{\\\\varepsilon}{2}'
         """
         if self.expr is None:
             return ""
-        body = self.expr if isinstance(self.expr, str) else sympy.latex(self.expr)
-        return f"{self.lhs} = {body}" if self.lhs else body
+        body = math_names(self.expr) if isinstance(self.expr, str) else latex(self.expr)
+        return f"{math_names(self.lhs)} = {body}" if self.lhs else body
 
 
 @dataclass
@@ -113,33 +121,48 @@ class Derivation:
     def to_latex(self, standalone: bool = False) -> str:
         """The derivation as LaTeX: a ``\\section*`` and an enumerated list.
 
-        With ``standalone=True`` a complete compilable document is returned.
+        Titles and sentences are escaped outside ``$...$``, formulas use the
+        symbol table of :mod:`symadam.core.display`, and results are printed as
+        mathematics (a string result is parsed as a formula, or set as text).
+        With ``standalone=True`` a complete document that compiles with
+        ``pdflatex`` (base packages only) is returned.
 
         Examples
         --------
         >>> d = Derivation("T"); d.add("x", sympy.Integer(2), "y")
         >>> "y = 2" in d.to_latex()
         True
+        >>> d = Derivation("the kernel K_eps"); d.results["gd - nag (D^2)"] = sympy.Symbol("eps")
+        >>> print(d.to_latex())
+        \\section*{the kernel $K_{\\varepsilon}$}
+        \\begin{enumerate}
+        \\item[] (no steps)
+        \\end{enumerate}
+        \\paragraph{Results.}
+        \\begin{align*}
+          \\text{\\texttt{gd - nag (D\\^{}2)}} &= \\varepsilon
+        \\end{align*}
+        <BLANKLINE>
         """
-        out = [f"\\section*{{{self.title}}}", "\\begin{enumerate}"]
+        out = [f"\\section*{{{tex_text(self.title)}}}", "\\begin{enumerate}"]
         for s in self.steps:
-            out.append(f"  \\item {s.text}")
+            out.append(f"  \\item{{}} {tex_text(s.text)}")
             if s.expr is not None:
                 out.append(f"  \\[ {s.latex()} \\]")
+        if not self.steps:
+            out.append("\\item[] (no steps)")
         out.append("\\end{enumerate}")
         if self.results:
             out.append("\\paragraph{Results.}")
             out.append("\\begin{align*}")
-            rows = [f"  \\text{{{_tex_escape(k)}}} &= {_latex(v)}" for k, v in self.results.items()]
+            rows = [f"  \\text{{\\texttt{{{tex_text(str(k), math=False)}}}}} &= {latex_value(v)}"
+                    for k, v in self.results.items()]
             out.append(" \\\\\n".join(rows))
             out.append("\\end{align*}")
         body = "\n".join(out) + "\n"
         if not standalone:
             return body
-        return (
-            "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n"
-            "\\begin{document}\n" + body + "\\end{document}\n"
-        )
+        return tex_preamble() + "\\begin{document}\n" + body + "\\end{document}\n"
 
     def to_markdown(self) -> str:
         """The derivation as Markdown with ``$$...$$`` displays.
@@ -158,18 +181,15 @@ class Derivation:
             out.append("")
             out.append("**Results.**")
             for k, v in self.results.items():
-                out.append(f"- `{k}` = ${_latex(v)}$")
+                out.append(f"- `{k}` = ${latex_value(v)}$")
         return "\n".join(out) + "\n"
 
-    def _repr_markdown_(self) -> str:  # Jupyter
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: the Markdown of :meth:`to_markdown`.
+
+        Examples
+        --------
+        >>> Derivation("T")._repr_markdown_().startswith("### T")
+        True
+        """
         return self.to_markdown()
-
-
-def _latex(v: Any) -> str:
-    if isinstance(v, str):
-        return v
-    return sympy.latex(sympy.sympify(v))
-
-
-def _tex_escape(s: str) -> str:
-    return s.replace("_", "\\_")

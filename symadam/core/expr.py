@@ -5,8 +5,10 @@
 parses the text with :mod:`ast` and builds the sympy expression itself from a
 whitelist:
 
-* numbers (integers, decimals; read exactly: ``0.1`` is ``1/10``), the
-  constants ``pi`` and ``E``;
+* numbers (integers, decimals, scientific notation; read exactly from the
+  text: ``0.1`` is ``1/10`` and ``1e-400`` is not ``0``; magnitudes within
+  ``1e-1000 .. 1e1000`` as for every numeric input, see
+  :func:`symadam.core.validate.parse_number`), the constants ``pi`` and ``E``;
 * the caller's variables (real sympy symbols);
 * ``+ - * / **`` and unary ``+ -``; exponents must be constant rationals
   with numerator and denominator at most ``max_exponent`` (default 100);
@@ -19,17 +21,28 @@ Everything else (names, attributes, subscripts, calls of other things,
 keywords, lambdas, comprehensions, strings, ...) is refused with a
 :class:`ValueError` naming the construct, before anything is evaluated.
 Size limits (text length, nesting depth, node count, digits of constants)
-are checked as the tree is walked, so no input makes the parser hang.
+are checked as the tree is walked, so no input makes the parser hang; a
+result that is not finite (``log(0)``, ``1/(1 - 1)``) is refused too.
+
+:func:`to_rational` is the one way a public function turns a number given
+as text or as a Python/sympy number into an exact ``sympy.Rational``
+(``sympy.nsimplify``/``sympify`` of a string would evaluate Python).
 """
 from __future__ import annotations
 
 import ast
 import math
-from typing import Callable, Mapping, Sequence
+import numbers
+import operator
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable, Mapping, Sequence
 
 import sympy
 
-__all__ = ["FUNCTIONS", "parse_expression"]
+from .validate import MAX_EXPONENT, parse_number
+
+__all__ = ["FUNCTIONS", "parse_expression", "to_rational"]
 
 #: Function names a user expression may call, and the sympy function each builds.
 FUNCTIONS: Mapping[str, Callable] = {
@@ -52,14 +65,15 @@ _MAX_DIGITS = 1000   # digits of any numeric constant built while parsing
 
 class _Builder:
     def __init__(self, name: str, variables: Mapping[str, sympy.Symbol], max_depth: int,
-                 max_nodes: int, max_exponent: int):
-        self.name, self.vars = name, variables
+                 max_nodes: int, max_exponent: int, text: str = ""):
+        self.name, self.vars, self.text = name, variables, text
         self.max_depth, self.max_nodes, self.max_exponent = max_depth, max_nodes, max_exponent
         self.nodes = 0
 
-    def fail(self, what: str) -> ValueError:
+    def fail(self, what: str, prefix: str = "") -> ValueError:
         allowed = ", ".join(sorted(self.vars)) or "none"
-        return ValueError(f"{self.name}: {what} is not allowed (allowed: numbers, pi, E, the "
+        return ValueError(f"{prefix or self.name + ': '}{what} is not allowed (allowed: numbers, "
+                          f"pi, E, the "
                           f"variables {allowed}, + - * / **, and the functions "
                           f"{', '.join(sorted(k for k in FUNCTIONS if k[0].isupper()))}, sqrt, "
                           f"exp, log, sin, cos, tanh, ...)")
@@ -74,13 +88,15 @@ class _Builder:
         if isinstance(node, ast.Expression):
             return self.build(node.body, d)
         if isinstance(node, ast.Constant):
-            return self.number(node.value)
+            return self.number(node.value, ast.get_source_segment(self.text, node))
         if isinstance(node, ast.Name):
             if node.id in self.vars:
                 return self.vars[node.id]
             if node.id in _CONSTANTS:
                 return _CONSTANTS[node.id]
-            raise self.fail(f"the name {node.id!r}")
+            raise self.fail(f"the name {node.id!r}", prefix=(
+                f"{self.name} must depend on {', '.join(sorted(self.vars))} only; "
+                if self.vars else ""))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
             v = self.build(node.operand, d)
             return -v if isinstance(node.op, ast.USub) else v
@@ -108,9 +124,12 @@ class _Builder:
             return (self.build(node.elts[0], d), c)
         raise self.fail(f"the construct {type(node).__name__!r}")
 
-    def number(self, v):
+    def number(self, v, source: str | None = None):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise self.fail(f"the literal {v!r}")
+        if source is not None:  # exactly as written: 1e-400 is not 0, 0.1 is 1/10
+            f = parse_number(source, self.name)
+            return sympy.Rational(f.numerator, f.denominator)
         if isinstance(v, float):
             if not math.isfinite(v):
                 raise ValueError(f"{self.name}: numbers must be finite, got {v!r}")
@@ -215,7 +234,7 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",), *, name: str 
         msg = getattr(exc, "msg", None) or type(exc).__name__
         raise ValueError(f"{name} is not a valid expression ({msg}): {text[:80]!r}") from None
     builder = _Builder(name, {v: sympy.Symbol(v, real=True) for v in variables}, max_depth,
-                       max_nodes, max_exponent)
+                       max_nodes, max_exponent, text.strip())
     try:
         out = builder.build(tree)
     except RecursionError:
@@ -224,4 +243,67 @@ def parse_expression(text: str, variables: Sequence[str] = ("x",), *, name: str 
         raise ValueError(f"{name}: a tuple is not an expression")
     if not isinstance(out, sympy.Expr):
         raise ValueError(f"{name}: not an expression: {text[:80]!r}")
+    if out.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise ValueError(f"{name}: not finite: {text[:80]!r} gives {out}")
     return out
+
+
+def to_rational(value: Any, name: str, *, max_exponent: int = MAX_EXPONENT) -> sympy.Rational:
+    """An exact ``sympy.Rational`` from text or a number; nothing is evaluated.
+
+    Text goes through :func:`symadam.core.validate.parse_number` (integers,
+    decimals, ``1e-3``, ``p/q``; magnitudes within ``1e-max_exponent ..
+    1e max_exponent``); a Python ``float`` is read through its shortest decimal
+    ``repr`` (``0.1`` is ``1/10``); ints, ``Fraction`` and sympy rationals are
+    taken as they are, sympy ``Float`` through its decimal string.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``: not a finite real rational number, or beyond the limits.
+
+    Examples
+    --------
+    >>> to_rational("0.25", "domain"), to_rational(0.1, "theta"), to_rational(3, "a")
+    (1/4, 1/10, 3)
+    >>> to_rational("__import__('os').system('touch f')", "domain")
+    Traceback (most recent call last):
+    ...
+    ValueError: domain must be a number (integer, decimal, 1e-3 or p/q), got "__import__..."
+    >>> to_rational(sympy.sqrt(2), "domain")
+    Traceback (most recent call last):
+    ...
+    ValueError: domain must be a rational number, got sqrt(2)
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if isinstance(value, str):
+        f = parse_number(value, name, max_exponent=max_exponent)
+        return sympy.Rational(f.numerator, f.denominator)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value!r}")
+        return to_rational(repr(value), name, max_exponent=max_exponent)
+    if isinstance(value, sympy.Float):
+        if not value.is_finite:
+            raise ValueError(f"{name} must be finite, got {value}")
+        return to_rational(str(value), name, max_exponent=max_exponent)
+    if isinstance(value, sympy.Rational):
+        r = value
+    elif isinstance(value, (int, Fraction)):
+        r = sympy.Rational(value.numerator, value.denominator)
+    elif isinstance(value, sympy.Basic):
+        raise ValueError(f"{name} must be a rational number, got {value}")
+    elif hasattr(type(value), "__index__"):            # numpy integers
+        r = sympy.Integer(operator.index(value))
+    elif isinstance(value, (numbers.Real, Decimal)):   # numpy floats, Decimal
+        return to_rational(repr(float(value)) if isinstance(value, numbers.Real)
+                           else str(value), name, max_exponent=max_exponent)
+    else:
+        raise ValueError(f"{name} must be a number, got {type(value).__name__}")
+    if r != 0:
+        mag = math.log10(abs(r.p)) - math.log10(r.q)
+        if not -max_exponent - 1 <= mag < max_exponent:
+            raise ValueError(f"{name}: a number beyond the limit 1e-{max_exponent} <= |x| < "
+                             f"1e{max_exponent} for numeric input")
+    return r

@@ -6,15 +6,62 @@ with ``workers > 1``, or a Dask ``distributed`` client with ``scheduler``
 All three expose ``map(fn, items) -> list`` that preserves order, so a sweep
 gives identical results whichever runs it (every random draw takes its seed
 from the item, never from the worker).
+
+Faults: a process pool whose worker dies, a Dask scheduler that goes away, or a
+cluster left without workers for ``worker_timeout`` seconds raise
+:class:`ExecutorLost`, carrying the results that did complete (``partial``), so a
+caller can keep them; nothing waits forever.  Ctrl-C stops the workers too
+(pool workers ignore SIGINT themselves and are terminated by the parent: no
+traceback from each of them).
 """
 from __future__ import annotations
 
 import functools
+import os
+import signal
+import socket
+import struct
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Protocol
 
-__all__ = ["Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "make_executor"]
+__all__ = ["Executor", "SerialExecutor", "ProcessExecutor", "DaskExecutor", "make_executor",
+           "ExecutorLost", "available_cores"]
+
+
+class ExecutorLost(RuntimeError):
+    """The workers or the scheduler went away; ``partial`` maps item index -> finished result.
+
+    Examples
+    --------
+    >>> e = ExecutorLost("scheduler lost", {0: "done"})
+    >>> str(e), e.partial
+    ('scheduler lost', {0: 'done'})
+    """
+
+    def __init__(self, message: str, partial: dict[int, Any] | None = None):
+        super().__init__(message)
+        self.partial = dict(partial or {})
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity; ``os.cpu_count()`` elsewhere).
+
+    Examples
+    --------
+    >>> available_cores() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _ignore_sigint() -> None:  # pool worker initializer: Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class Executor(Protocol):
@@ -74,11 +121,33 @@ class ProcessExecutor:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers)
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
         """Order-preserving parallel map (see the class example)."""
-        return list(self._pool.map(fn, list(items)))
+        futures = [self._pool.submit(fn, x) for x in items]
+        out: list = []
+        try:
+            for f in futures:
+                out.append(f.result())
+        except BrokenProcessPool as exc:
+            partial = {i: f.result() for i, f in enumerate(futures)
+                       if f.done() and not f.cancelled() and f.exception() is None}
+            self._terminate()
+            raise ExecutorLost(f"a worker process died ({exc})", partial) from None
+        except BaseException:  # Ctrl-C, or an exception from fn: stop the others at once
+            self._terminate()
+            raise
+        return out
+
+    def _terminate(self) -> None:
+        procs = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
+            p.join(5)
 
     def close(self) -> None:
         """Shut the pool down (``with`` does it on exit; see the class example)."""
@@ -102,6 +171,43 @@ def _one_at_a_time(fn: Callable[[Any], Any], x: Any) -> Any:
         return fn(x)
 
 
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Refuse at once an address where no Dask scheduler answers (before ``Client``).
+
+    A Dask comm starts with a frame count (8-byte little-endian unsigned) sent by the
+    server as soon as a connection opens.  Silence for ``timeout`` seconds (an HTTP
+    server, a bare listener) or an absurd count (another protocol) is not a scheduler:
+    ``distributed.Client`` would hang or try to allocate exabytes on it.
+    """
+    if not isinstance(address, str) or not address.startswith("tcp://"):
+        return  # other protocols (inproc, tls, ucx): left to distributed
+    host, _, port = address[len("tcp://"):].rpartition(":")
+    try:
+        port_n = int(port.split("/")[0])
+    except ValueError:
+        raise ValueError(f"scheduler: {address!r} is not an address tcp://HOST:PORT") from None
+    try:
+        with socket.create_connection((host.strip("[]") or "127.0.0.1", port_n),
+                                      timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            head = b""
+            while len(head) < 8:
+                chunk = sock.recv(8 - len(head))
+                if not chunk:
+                    raise ValueError(f"scheduler: {address} closed the connection (not a Dask "
+                                     "scheduler)")
+                head += chunk
+    except socket.timeout:
+        raise ValueError(f"scheduler: nothing answered at {address} within {timeout:g} s "
+                         "(not a Dask scheduler?)") from None
+    except OSError as exc:
+        raise ValueError(f"scheduler: cannot connect to {address!r} ({exc.strerror or exc})"
+                         ) from None
+    (frames,) = struct.unpack("<Q", head)
+    if not 1 <= frames <= 1000:
+        raise ValueError(f"scheduler: {address} does not speak the Dask protocol")
+
+
 class DaskExecutor:
     """A Dask ``distributed`` client at ``address`` (extra ``[dask]``).
 
@@ -113,6 +219,11 @@ class DaskExecutor:
     ----------
     address : str or distributed.Client
         Scheduler address, or an existing client (used as is, not closed).
+    connect_timeout : float
+        Seconds to wait for the scheduler to answer.
+    worker_timeout : float
+        ``map`` raises :class:`ExecutorLost` after this many seconds without any
+        worker, or after the scheduler has been unreachable this long.
 
     Examples
     --------
@@ -123,33 +234,97 @@ class DaskExecutor:
     [1, 2]
     """
 
-    def __init__(self, address: Any):
+    def __init__(self, address: Any, connect_timeout: float = 10.0,
+                 worker_timeout: float = 60.0):
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on extras
             raise ValueError(
                 "scheduler needs the optional dask extra: pip install 'symadam[dask]'"
             ) from exc
+        self.worker_timeout = worker_timeout
         if isinstance(address, Client):
             self._client, self._own = address, False
+            self.address = getattr(address, "scheduler", None) and address.scheduler.address
         else:
+            self.address = address
+            _probe_scheduler(address, connect_timeout)
             try:
-                self._client, self._own = Client(address, timeout="10s"), True
-            except OSError as exc:
-                raise ValueError(f"scheduler: cannot connect to {address!r} ({exc})") from None
+                self._client = Client(address, timeout=f"{connect_timeout}s",
+                                      set_as_default=False)
+                self._own = True
+            except (OSError, TimeoutError, MemoryError, ValueError, TypeError) as exc:
+                raise ValueError(f"scheduler: cannot connect to {address!r} "
+                                 f"({type(exc).__name__}: {exc})") from None
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
+    def _n_workers(self) -> int:
+        try:
+            return len(self._client.scheduler_info().get("workers", {}))
+        except Exception:  # noqa: BLE001 - a broken client counts as no workers
+            return 0
+
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> list:
-        """Order-preserving map on the cluster (``pure=False``: every item is run)."""
-        futures = self._client.map(functools.partial(_one_at_a_time, fn), list(items),
-                                   pure=False)
-        return self._client.gather(futures)
+        """Order-preserving map on the cluster (``pure=False``: every item is run).
+
+        Raises :class:`ExecutorLost` (with the finished results) if the scheduler
+        goes away or no worker is left for ``worker_timeout`` seconds.
+        """
+        from distributed import wait
+
+        items = list(items)
+        if not items:
+            return []
+        futures = self._client.map(functools.partial(_one_at_a_time, fn), items, pure=False)
+        results: dict[int, Any] = {}
+        pending = dict(enumerate(futures))
+        trouble_since = None
+        while pending:
+            try:
+                wait(list(pending.values()), timeout=1.0, return_when="FIRST_COMPLETED")
+            except Exception:  # noqa: BLE001 - TimeoutError, or a comm error: check health
+                pass
+            for i, f in list(pending.items()):
+                if f.status == "finished":
+                    try:
+                        results[i] = f.result(timeout=self.worker_timeout)
+                    except Exception as exc:  # noqa: BLE001 - lost while fetching
+                        self._lost(f"fetching a result failed ({type(exc).__name__})",
+                                   results, futures)
+                    del pending[i]
+                elif f.status == "error":
+                    f.result()  # re-raise the task's own exception
+                elif f.status in ("cancelled", "lost"):
+                    self._lost(f"a task was {f.status}", results, futures)
+            if not pending:
+                break
+            healthy = self._client.status == "running" and self._n_workers() > 0
+            if healthy:
+                trouble_since = None
+            elif trouble_since is None:
+                trouble_since = time.monotonic()
+            elif time.monotonic() - trouble_since > self.worker_timeout:
+                what = ("scheduler unreachable" if self._client.status != "running"
+                        else "no workers")
+                self._lost(f"{what} for {self.worker_timeout:g} s", results, futures)
+        return [results[i] for i in range(len(items))]
+
+    def _lost(self, why: str, results: dict, futures: list) -> None:
+        try:
+            self._client.cancel(futures)
+        except Exception:  # noqa: BLE001, S110 - the cluster is gone already
+            pass
+        raise ExecutorLost(f"Dask cluster at {self.address} lost: {why}; "
+                           f"{len(results)} of {len(futures)} tasks finished", results)
 
     def close(self) -> None:
         """Close the client if this executor opened it."""
         if self._own:
-            self._client.close()
+            try:
+                self._client.close(timeout=5)
+            except Exception:  # noqa: BLE001 - closing a client of a dead cluster
+                pass
 
     def __enter__(self) -> "DaskExecutor":
         return self

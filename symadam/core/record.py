@@ -13,7 +13,7 @@ from typing import Any, Callable, Literal, Mapping
 
 from .derivation import Derivation
 
-__all__ = ["Claim", "Evidence", "CheckContext", "Sabotage", "PRECISION_KINDS",
+__all__ = ["Claim", "Evidence", "CheckContext", "Sabotage", "Certificate", "PRECISION_KINDS",
            "dps_precision", "float64_precision", "statistical_precision", "exact_precision"]
 
 Status = Literal["verified", "failed", "error"]
@@ -120,6 +120,13 @@ class Evidence:
     details : dict
         Numbers a reader wants to see (JSON-serialisable; high-precision
         numbers as decimal strings).
+    certified : bool
+        True only if a certified (ball-arithmetic) route proved the claim's
+        quantities lie in ``enclosures`` (``verify --certify``).
+    enclosures : dict
+        Name -> ``"[mid +/- rad]"`` (Arb notation): rigorous enclosures.
+    why_not : str or None
+        Why a certified route did not certify (or that there is none).
     precision : dict
         The precision the check really used: ``{"kind": "dps", "dps", "digits"}``,
         ``{"kind": "float64", "tolerance"}``, ``{"kind": "statistical", "test",
@@ -141,9 +148,33 @@ class Evidence:
     seconds: float
     details: dict = field(default_factory=dict)
     precision: dict = field(default_factory=dict)
+    certified: bool = False
+    enclosures: dict = field(default_factory=dict)
+    why_not: str | None = None
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: status, route, residual, digits, precision and details.
+
+        Examples
+        --------
+        >>> print(Evidence("rates.gd", "verified", "spectral radius", "1e-50", 50, 0.08,
+        ...                precision={"kind": "dps", "dps": 50, "digits": 50})._repr_markdown_())
+        **✅ `rates.gd` verified** (0.08 s)
+        <BLANKLINE>
+        | | |
+        |---|---|
+        | route | spectral radius |
+        | residual | 1e-50 |
+        | agreeing digits | 50 |
+        | precision | dps: 50, digits: 50 |
+        <BLANKLINE>
+        """
+        from .display import evidence_markdown
+
+        return evidence_markdown(self)
 
     def to_dict(self) -> dict:
-        """A JSON-ready dict (see DESIGN.md).
+        """A JSON-ready dict.
 
         Examples
         --------
@@ -151,6 +182,37 @@ class Evidence:
         'verified'
         """
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The outcome of a certified (ball-arithmetic) route: a proof, or the reason there is none.
+
+    Attributes
+    ----------
+    certified : bool
+        True only if every enclosure was proven and the claim's conditions
+        hold for every point of them; never a false True.
+    route : str
+        How it was certified, in words.
+    enclosures : dict
+        Name -> Arb string ``"[mid +/- rad]"`` that rigorously contains the value.
+    why_not : str or None
+        When ``certified`` is False: why (box too large, budget, degenerate point, ...).
+    details : dict
+        Counts and costs (boxes, precision in bits, seconds).
+
+    Examples
+    --------
+    >>> Certificate(False, "interval Newton", why_not="box too large").why_not
+    'box too large'
+    """
+
+    certified: bool
+    route: str
+    enclosures: dict = field(default_factory=dict)
+    why_not: str | None = None
+    details: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

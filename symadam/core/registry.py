@@ -8,14 +8,48 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
-from .record import PRECISION_KINDS, CheckContext, Claim, Evidence, Sabotage
+from .record import PRECISION_KINDS, Certificate, CheckContext, Claim, Evidence, Sabotage
 from .topics import topic_modules
 
-__all__ = ["REGISTRY", "register", "claim", "load_all", "graph", "select", "run_claims",
-           "check_one"]
+__all__ = ["REGISTRY", "CERTIFIERS", "register", "claim", "certifier", "load_all", "graph",
+           "select", "run_claims", "check_one"]
 
 #: All registered claims, by id (filled by importing the claim modules).
 REGISTRY: dict[str, Claim] = {}
+
+#: Certified (ball-arithmetic) routes, by claim id (filled by the topics' ``certify`` modules).
+CERTIFIERS: dict[str, Callable[[CheckContext], Certificate]] = {}
+#: The certified routes' own sabotages (a route without one is run against the claim's).
+CERTIFIER_SABOTAGES: dict[str, Sabotage] = {}
+
+
+def certifier(claim_id: str, sabotage: Sabotage | None = None
+              ) -> Callable[[Callable[[CheckContext], Certificate]],
+                            Callable[[CheckContext], Certificate]]:
+    """Decorator: register the decorated function as the certified route of ``claim_id``.
+
+    The function takes the claim's :class:`CheckContext` and returns a
+    :class:`Certificate`; it is run by ``symadam verify --certify``.
+    ``sabotage`` is a wrong answer the *certified* route must refuse to
+    certify (names resolved in the certifier's module); without it, the
+    claim's own sabotage is used.
+
+    Examples
+    --------
+    >>> @certifier("doc.cert")
+    ... def _c(ctx):
+    ...     return Certificate(False, "none", why_not="example")
+    >>> CERTIFIERS.pop("doc.cert") is _c
+    True
+    """
+    def wrap(f):
+        if claim_id in CERTIFIERS and CERTIFIERS[claim_id] is not f:
+            raise ValueError(f"claim {claim_id!r} has two certified routes")
+        CERTIFIERS[claim_id] = f
+        if sabotage is not None:
+            CERTIFIER_SABOTAGES[claim_id] = sabotage
+        return f
+    return wrap
 
 
 def register(c: Claim) -> Claim:
@@ -78,6 +112,7 @@ def load_all() -> dict[str, Claim]:
     True
     """
     topic_modules("claims")
+    topic_modules("certify")
     return REGISTRY
 
 
@@ -134,8 +169,11 @@ def select(prefixes: Iterable[str] = (), claims: dict[str, Claim] | None = None)
     return [i for i in nx.lexicographical_topological_sort(g) if i in chosen]
 
 
-def check_one(c: Claim, ctx: CheckContext) -> Evidence:
+def check_one(c: Claim, ctx: CheckContext, certify: bool = False) -> Evidence:
     """Run ``c.check(ctx)``, timed; an exception becomes ``error`` evidence, never a crash.
+
+    With ``certify``, the claim's certified route (if any) runs too and its
+    :class:`Certificate` fills ``certified``, ``enclosures`` and ``why_not``.
 
     Examples
     --------
@@ -154,17 +192,34 @@ def check_one(c: Claim, ctx: CheckContext) -> Evidence:
             {"exception": f"{type(exc).__name__}: {exc}",
              "traceback": traceback.format_exc(limit=6)},
         )
+    if certify:
+        ev = replace(ev, **certify_fields(c, ctx))
     return replace(ev, claim_id=c.id, seconds=round(time.perf_counter() - t0, 4))
 
 
-def _run_one(job: tuple[str, int, int]) -> Evidence:
+def certify_fields(c: Claim, ctx: CheckContext) -> dict:
+    """Run ``c``'s certified route: ``certified``/``enclosures``/``why_not`` for its Evidence."""
+    f = CERTIFIERS.get(c.id)
+    if f is None:
+        return {"certified": False, "why_not": "no certified route for this claim"}
+    try:
+        cert = f(ctx)
+        if not isinstance(cert, Certificate):
+            raise TypeError(f"certified route of {c.id} returned {type(cert).__name__}")
+    except Exception as exc:  # a failed proof is reported, never a false True
+        return {"certified": False, "why_not": f"{type(exc).__name__}: {exc}"}
+    return {"certified": bool(cert.certified), "enclosures": dict(cert.enclosures),
+            "why_not": None if cert.certified else (cert.why_not or "not certified")}
+
+
+def _run_one(job: tuple) -> Evidence:
     """Run one claim's check (module-level so process pools can pickle it)."""
     from .parallel import SerialExecutor
 
-    claim_id, dps, seed = job
+    claim_id, dps, seed, *rest = job
     c = load_all()[claim_id]
     return check_one(c, CheckContext(claim_id=claim_id, dps=dps, seed=seed,
-                                     executor=SerialExecutor()))
+                                     executor=SerialExecutor()), certify=bool(rest and rest[0]))
 
 
 def run_claims(
@@ -173,6 +228,7 @@ def run_claims(
     seed: int = 0,
     executor: Any = None,
     progress: Callable[[Evidence], None] | None = None,
+    certify: bool = False,
 ) -> list[Evidence]:
     """Check the claims ``ids`` in dependency order and return their evidence.
 
@@ -203,7 +259,7 @@ def run_claims(
                     progress(done[i])
             else:
                 runnable.append(i)
-        for ev in executor.map(_run_one, [(i, dps, seed) for i in runnable]):
+        for ev in executor.map(_run_one, [(i, dps, seed, certify) for i in runnable]):
             done[ev.claim_id] = ev
             if progress:
                 progress(ev)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import importlib
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
-from .record import CheckContext, Claim, Evidence
-from .registry import check_one, load_all
+from .record import CheckContext, Claim, Evidence, Sabotage
+from .registry import CERTIFIER_SABOTAGES, CERTIFIERS, certify_fields, check_one, load_all
 
 __all__ = ["SabotageResult", "sabotaged", "run_sabotage", "run_sabotages"]
 
@@ -45,12 +45,12 @@ class SabotageResult:
                 "seconds": self.seconds, "status": self.status}
 
 
-def _resolve(claim: Claim, target: str) -> tuple[Any, str]:
+def _resolve(claim: Claim, target: str, module: str | None = None) -> tuple[Any, str]:
     """The object holding ``target`` (``"name"`` or ``"pkg.module:name"``) and the attribute."""
     if ":" in target:
         mod, attr = target.split(":", 1)
     else:
-        mod, attr = claim.check.__module__, target
+        mod, attr = module or claim.check.__module__, target
     owner: Any = importlib.import_module(mod)
     *path, last = attr.split(".")
     for part in path:
@@ -61,8 +61,13 @@ def _resolve(claim: Claim, target: str) -> tuple[Any, str]:
 
 
 @contextmanager
-def sabotaged(claim: Claim) -> Iterator[None]:
+def sabotaged(claim: Claim, sabotage: Sabotage | None = None,
+              module: str | None = None) -> Iterator[None]:
     """Apply ``claim.sabotage``'s patches for the duration of the block, then restore them.
+
+    ``sabotage`` (default ``claim.sabotage``) and ``module`` (where unqualified
+    names are looked up; default the module of ``claim.check``) allow the
+    certified route's own sabotage.
 
     Examples
     --------
@@ -77,12 +82,13 @@ def sabotaged(claim: Claim) -> Iterator[None]:
     >>> rec.PRECISION_KINDS[-1]
     'exact'
     """
-    if claim.sabotage is None:
+    sabotage = sabotage or claim.sabotage
+    if sabotage is None:
         raise ValueError(f"claim {claim.id} declares no sabotage")
     done: list[tuple[Any, str, Any]] = []
     try:
-        for target, wrong in claim.sabotage.patch.items():
-            owner, attr = _resolve(claim, target)
+        for target, wrong in sabotage.patch.items():
+            owner, attr = _resolve(claim, target, module)
             original = getattr(owner, attr)
             setattr(owner, attr, wrong(original))
             done.append((owner, attr, original))
@@ -92,12 +98,17 @@ def sabotaged(claim: Claim) -> Iterator[None]:
             setattr(owner, attr, original)
 
 
-def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0) -> SabotageResult:
+def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0,
+                 certify: bool = False) -> SabotageResult:
     """Run ``claim``'s check against its sabotage; ``caught`` iff the check reports ``failed``.
+
+    With ``certify`` the claim's certified route (if any) runs under its own
+    sabotage (:func:`symadam.core.registry.certifier`'s ``sabotage``, default
+    the claim's), and ``caught`` also requires that it does not certify it.
 
     Examples
     --------
-    >>> r = run_sabotage("rates.gd", dps=30)
+    >>> r = run_sabotage("rates.gd", dps=50)
     >>> r.caught, r.status
     (True, 'failed')
     """
@@ -107,25 +118,33 @@ def run_sabotage(claim: Claim | str, dps: int = 50, seed: int = 0) -> SabotageRe
     if c.sabotage is None:
         return SabotageResult(c.id, None, False, "no sabotage declared", 0.0)
     t0 = time.perf_counter()
+    ctx = CheckContext(c.id, dps=dps, seed=seed, executor=SerialExecutor())
     with sabotaged(c):
-        ev = check_one(c, CheckContext(c.id, dps=dps, seed=seed, executor=SerialExecutor()))
-    return SabotageResult(c.id, c.sabotage.name, ev.status == "failed", ev.status,
+        ev = check_one(c, ctx)
+    caught = ev.status == "failed"
+    if certify and c.id in CERTIFIERS:
+        own = CERTIFIER_SABOTAGES.get(c.id)
+        with sabotaged(c, own, CERTIFIERS[c.id].__module__ if own else None):
+            fields = certify_fields(c, ctx)
+        ev = replace(ev, **fields)
+        caught = caught and not fields["certified"]
+    return SabotageResult(c.id, c.sabotage.name, caught, ev.status,
                           round(time.perf_counter() - t0, 4), ev)
 
 
 def run_sabotages(ids: list[str], dps: int = 50, seed: int = 0,
-                  progress: Callable[[SabotageResult], None] | None = None
-                  ) -> list[SabotageResult]:
+                  progress: Callable[[SabotageResult], None] | None = None,
+                  certify: bool = False) -> list[SabotageResult]:
     """:func:`run_sabotage` for each id, serially (patches are process-global).
 
     Examples
     --------
-    >>> [r.caught for r in run_sabotages(["rates.gd"], dps=30)]
+    >>> [r.caught for r in run_sabotages(["rates.gd"], dps=50)]
     [True]
     """
     out = []
     for i in ids:
-        r = run_sabotage(i, dps=dps, seed=seed)
+        r = run_sabotage(i, dps=dps, seed=seed, certify=certify)
         out.append(r)
         if progress:
             progress(r)

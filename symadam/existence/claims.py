@@ -15,6 +15,7 @@ import sympy
 
 from ..core import claim
 from ..core.derivation import Derivation
+from ..core.record import Sabotage, float64_precision
 from ..networks.network import Network
 from ..networks.population import PiecewisePolynomial as FloatPP
 from .flow_np import fit_power_law, gradient_flow, relu_restarts, tanh_width1_law
@@ -27,6 +28,35 @@ from .smooth_exact import SMOOTH, nonattainment, taylor_sequence
 RELU_PROBLEMS = (("x**2", 1, False, 30), ("x**2", 2, False, 100),
                  ("Abs(x - 1/2)", 1, False, 30), ("Abs(x - 1/2)", 2, False, 30),
                  ("x**2", 1, True, 30), ("Max(0, x - 1/4)**2", 1, False, 30))
+
+
+def _second_best(orig):
+    """Sabotage: report the best stationary point whose risk exceeds the minimum."""
+    def wrong(*a, **k):
+        import copy
+
+        sol = orig(*a, **k)
+        worse = [c for c in sol.candidates if sympy.N(c.risk - sol.risk, 30) > 0]
+        if not worse:
+            return sol
+        best = min(worse, key=lambda c: sympy.N(c.risk, 30))
+        out = copy.copy(sol)
+        out.network, out.risk = best.network, best.risk
+        return out
+    return wrong
+
+
+def _scaled_result(key, factor):
+    """Sabotage: a derivation whose result ``key`` is multiplied by ``factor``."""
+    def patch(orig):
+        def wrong(*a, **k):
+            import copy
+
+            d = copy.copy(orig(*a, **k))
+            d.results = {**d.results, key: d.results[key] * factor}
+            return d
+        return wrong
+    return patch
 
 
 def _derive_relu() -> Derivation:
@@ -47,10 +77,14 @@ def _float_target(sol):
 
 
 @claim("existence.relu_exact", paper="2303.03950", derive=_derive_relu,
-       statement=r"For continuous piecewise polynomial targets on $[0,1]$ (uniform input) the "
-                 r"ReLU population risk of widths 1--2 (plain and residual) attains its infimum, "
-                 r"at the network found by exact enumeration of kink configurations; no random "
-                 r"restart does better.")
+       statement=r"For the continuous targets $x^2$ and $|x-1/2|$ (widths 1 and 2), $x^2$ with "
+                 r"an affine skip connection and $\max(0,x-1/4)^2$ (width 1) on $U[0,1]$, the "
+                 r"ReLU population risk attains its infimum at the network found by exact "
+                 r"enumeration of kink configurations: its float closed-form risk agrees, and "
+                 r"seeded L-BFGS-B restarts (30--100 per target) reach it and never do better.",
+       precision="float64",
+       sabotage=Sabotage("a non-global stationary point (the best candidate with larger risk) "
+                         "reported as the minimum", {"exact_minimizer": _second_best}))
 def _check_relu(ctx):
     rows, ok, worst = [], True, 0.0
     for i, (tgt, m, skip, nrest) in enumerate(RELU_PROBLEMS):
@@ -70,12 +104,16 @@ def _check_relu(ctx):
         worst = max(worst, abs(at_exact - exact))
         rows.append({"target": tgt, "width": m, "skip": skip, "exact": str(sol.risk)[:200],
                      "exact_decimal": str(sympy.N(sol.risk, 20)),
-                     "float_at_exact": repr(at_exact), "best_restart": repr(res["best"]),
+                     "float_at_exact": repr(float(at_exact)),
+                     "best_restart": repr(float(res["best"])),
                      "restarts": nrest,
                      "hits": int(sum(v <= exact + 1e-9 + 1e-7 * exact for v in res["values"]))})
     return ctx.evidence(ok, "float closed-form risk at the exact minimizer; seeded L-BFGS-B "
                         "restarts (exact gradient, Gauss-Legendre) never below and reaching it",
-                        f"{worst:.3e}", None, problems=rows)
+                        f"{worst:.3e}", None,
+                        precision=float64_precision("restarts not below exact - 1e-12 - 1e-9 "
+                                                    "exact; float risk at the exact minimizer "
+                                                    "1e-12 relative"), problems=rows)
 
 
 def _float_pp_from_sympy(expr_pieces, breaks):
@@ -88,11 +126,16 @@ def _float_pp_from_sympy(expr_pieces, breaks):
        derive=lambda: pair_improvement(),
        statement=r"A diverging neuron pair with limit $(\alpha(x-t)+h)1\{x>t\}$ is strictly beaten "
                  r"by the finite pair: $R(\mathrm{pair}_n)-R(G)=-h^2p(t)/(6n)+O(n^{-2})$ for "
-                 r"continuous targets (also with an affine skip connection).")
+                 r"continuous targets (also with an affine skip connection): derived for a "
+                 r"generic smooth residual and density, checked for $f=x^2$, $t=h=1/2$, "
+                 r"$n=10,\dots,10^4$ with and without the skip.", precision="float64",
+       sabotage=Sabotage("leading improvement -h^2 p(t)/(12 n) (half the derived one)",
+                         {"pair_improvement": _scaled_result("leading", sympy.Rational(1, 2))}))
 def _check_pairs(ctx):
     # concrete case: f = x^2, rest of the network = 1/3 (+ skip x/2), t = 1/2, h = 1/2, alpha = 1
-    h = 0.5
-    lead = -h ** 2 * 1.0 / 6
+    led = pair_improvement().results["leading"]   # the derived -h^2 p0/(6n): h = 1/2, p0 = n = 1
+    lead = float(led.subs({v: sympy.Rational(1, 2) if v.name == "h" else 1
+                           for v in led.free_symbols}))
     rows, ok = [], True
     for skip in (False, True):
         slope = 0.5 if skip else 0.0
@@ -115,39 +158,47 @@ def _check_pairs(ctx):
             ok &= diff < 0
         # n*diff -> lead with O(1/n) correction: check the last two against the leading order
         ok &= abs(prod[-1] - lead) < 2e-3 and abs(prod[-2] - lead) < 2e-2
-        rows.append({"skip": skip, "n_times_difference": [repr(v) for v in prod],
-                     "leading": repr(lead)})
+        rows.append({"skip": skip, "n_times_difference": [repr(float(v)) for v in prod],
+                     "leading": repr(float(lead))})
     jump = pair_improvement(jump=True).results["leading"]
     last_nd = rows[0]['n_times_difference'] and float(rows[0]['n_times_difference'][-1])
     return ctx.evidence(ok, "float closed-form population risks of the finite pair (3-neuron "
                         "network) and of its discontinuous limit, n = 10..10^4",
-                        f"{abs(last_nd - lead):.2e}",
-                        None, cases=rows, jump_case_leading=str(jump))
+                        f"{abs(last_nd - lead):.2e}", None,
+                        precision=float64_precision("n (R_n - R(G)) within 2e-3 (n = 1e4) and "
+                                                    "2e-2 (n = 1e3) of the leading term"),
+                        cases=rows, jump_case_leading=str(jump), leading=repr(float(lead)))
 
 
 @claim("existence.step_not_attained", paper="2303.03950",
        derive=lambda: step_target_sequence(),
        statement=r"For the step target $1\{x>1/2\}$ on $U[0,1]$ the width-2 ReLU infimum 0 is not "
                  r"attained; along the pair sequence $R_n = 1/(12n)$ while the parameter norm "
-                 r"diverges.")
+                 r"diverges.", precision="float64",
+       sabotage=Sabotage("R_n = 1/(6n) (twice the derived risk)",
+                         {"step_target_sequence": _scaled_result("risk", 2)}))
 def _check_step(ctx):
     net = Network((1, 2, 1), "relu")
     step = FloatPP([0.0, 0.5, 1.0], [[0.0], [1.0]])
     rows, ok = [], True
     der = step_target_sequence()
     norm2 = der.results["norm_squared"]
+    ns = sympy.Symbol("n", positive=True)
     for n in (1, 10, 100, 1000, 10000):
         th = np.array([float(v) for v in pair_theta(n, sympy.Rational(1, 2), 1)])
         R = net.population_risk(th, step, (0.0, 1.0))
-        exact = 1 / (12 * n)
+        exact = float(der.results["risk"].subs(ns, n))
         ok &= abs(R - exact) <= 1e-12 * exact + 1e-16
         nb = float(sympy.N(norm2.subs(sympy.Symbol("n", positive=True), n)))
-        rows.append({"n": n, "risk": repr(R), "exact": repr(exact),
-                     "balanced_norm": repr(nb ** .5)})
+        rows.append({"n": n, "risk": repr(float(R)), "exact": repr(float(exact)),
+                     "balanced_norm": repr(float(nb ** .5))})
     norms = [float(r["balanced_norm"]) for r in rows]
     ok &= all(b > a for a, b in zip(norms, norms[1:]))
+    worst = max(abs(float(r["risk"]) / float(r["exact"]) - 1) for r in rows)
     return ctx.evidence(ok, "float closed-form population risk of the pair networks",
-                        "1e-12 relative", None, sequence=rows)
+                        f"max |R_n / derived - 1| = {worst:.2e} (<= 1e-12)", None,
+                        precision=float64_precision("1e-12 relative"),
+                        sequence=rows)
 
 
 def _derive_smooth() -> Derivation:
@@ -160,8 +211,16 @@ def _derive_smooth() -> Derivation:
 
 @claim("existence.smooth_not_attained", paper="2505.09572", derive=_derive_smooth,
        statement=r"For tanh, logistic, softplus and GELU, width 1, target $x$ on $U[0,1]$: the "
-                 r"infimum 0 is not attained; $n(\sigma(x/n)-\sigma(0))/\sigma'(0)$ has risk "
-                 r"$\sim C n^{2-2k}$; $r+3$ data points ($r$ = zeros of $\sigma''$) suffice.")
+                 r"infimum 0 is not attained (proof in the derivation); "
+                 r"$n(\sigma(x/n)-\sigma(0))/\sigma'(0)$ has risk $\sim C n^{2-2k}$ (within "
+                 r"0.5\% of the derived $C n^{2-2k}$ at $n=1000$); $\sigma''$ changes sign "
+                 r"$r = 1, 1, 0, 2$ times, so the finite-data count is $r+3 = 4, 4, 3, 5$ points, "
+                 r"and for tanh 3 points do not suffice (3 symmetric points are fitted exactly).",
+       precision="float64",
+       sabotage=Sabotage("a wrong growth exponent: risk ~ C n^(3-2k)",
+                         {"taylor_sequence": lambda orig: lambda name: {
+                             **orig(name), "risk_leading": orig(name)["risk_leading"]
+                             * sympy.Symbol("n", positive=True)}}))
 def _check_smooth(ctx):
     ns = sympy.Symbol("n", positive=True)
     rows, ok = [], True
@@ -180,7 +239,7 @@ def _check_smooth(ctx):
         changes = int(np.sum(np.sign(d2[1:]) * np.sign(d2[:-1]) < 0))
         from .smooth_exact import finite_data_points
         ok &= changes + 3 == finite_data_points(name)
-        rows.append({"activation": name, "risk_over_leading": [repr(r) for r in ratios],
+        rows.append({"activation": name, "risk_over_leading": [repr(float(r)) for r in ratios],
                      "sigma2_sign_changes": changes, "points": changes + 3,
                      "sigma_at_0": repr(float(f(np.array(0.0))))})
     # sharpness for tanh: 3 symmetric points are interpolated exactly
@@ -188,58 +247,111 @@ def _check_smooth(ctx):
     fit = np.tanh(xs) / np.tanh(1.0)
     ok &= np.max(np.abs(fit - xs)) < 1e-15
     return ctx.evidence(ok, "Gauss-Legendre population risk of the explicit sequences; sign "
-                        "changes of sigma'' on a float grid", "5e-3 relative", None,
-                        activations=rows)
+                        "changes of sigma'' on a float grid",
+                        "max |R_n / leading - 1| at n = 1000: "
+                        f"{max(abs(float(r['risk_over_leading'][-1]) - 1) for r in rows):.2e} "
+                        "(< 5e-3)", None,
+                        precision=float64_precision("risk / leading term within 5e-3 of 1 at "
+                                                    "n = 1000"), activations=rows)
 
 
 def _derive_flow() -> Derivation:
     d = Derivation("Gradient flow of v tanh(wx) on y = x: leading-order law")
     w, s, t, K = sympy.symbols("w s t K", positive=True)
+    m2, m4, m6 = sympy.symbols("m2 m4 m6", positive=True)
     xs = sympy.Symbol("x", real=True)
     ser = sympy.series(s / w * sympy.tanh(w * xs), w, 0, 4).removeO()
     d.add("Expansion with $s = vw$", sympy.expand(ser), "v\\tanh(wx)")
     d.add("Reduced risk on the valley (optimal $s$): $L^*(w) = K w^4$, "
           "$K = (E x^6 - (E x^4)^2/E x^2)/9$; the valley tangent has squared length "
           "$\\sim w^{-4}$, so $\\dot w = -4 K w^7$")
-    w = sympy.Function("w")(t)
-    sol = sympy.dsolve(sympy.Eq(w.diff(t), -4 * K * w ** 7))
-    d.add("General solution", sol.rhs if not isinstance(sol, list) else sol[0].rhs, "w(t)")
-    d.add("Hence", sympy.Tuple((24 * K * t) ** sympy.Rational(1, 6),
-                               K * (24 * K * t) ** sympy.Rational(-2, 3)), "(\\|\\theta\\|, L)")
+    C = sympy.Symbol("C", positive=True)
+    wsol = (C + 24 * K * t) ** sympy.Rational(-1, 6)           # w^{-6} = w(0)^{-6} + 24 K t
+    resid = sympy.powsimp(sympy.expand(sympy.diff(wsol, t) + 4 * K * wsol ** 7), force=True)
+    if resid != 0:  # pragma: no cover - an algebra slip would be caught here
+        raise AssertionError(f"w(t) does not solve the valley ODE: {resid}")
+    d.add("Separating variables, $d(w^{-6})/dt = 24K$: the positive solution "
+          "($C = w(0)^{-6}$; it solves $\\dot w = -4Kw^7$ exactly) is", wsol, "w(t)")
+    norm_law = (24 * K * t) ** sympy.Rational(1, 6)
+    loss_law = K * (24 * K * t) ** sympy.Rational(-2, 3)
+    d.add("Hence, with $\\|\\theta\\| \\sim |v| \\sim 1/w$ and $L \\sim K w^4$",
+          sympy.Tuple(norm_law, loss_law), "(\\|\\theta\\|, L)")
+    d.results["K"] = (m6 - m4 ** 2 / m2) / 9
+    d.results["norm_law"] = norm_law
+    d.results["loss_law"] = loss_law
     d.results["norm_exponent"] = sympy.Rational(1, 6)
     d.results["loss_exponent"] = sympy.Rational(-2, 3)
     return d
 
 
+def _norm_exponent_quarter(orig):
+    """Sabotage: the flow law with ``||theta|| ~ (24 K t)^(1/4)``."""
+    def wrong():
+        import copy
+
+        d = copy.copy(orig())
+        K, t = sympy.symbols("K t", positive=True)
+        d.results = {**d.results, "norm_exponent": sympy.Rational(1, 4),
+                     "norm_law": (24 * K * t) ** sympy.Rational(1, 4)}
+        return d
+    return wrong
+
+
 @claim("existence.tanh_flow_law", paper="2505.09572", derive=_derive_flow,
        depends_on=("existence.smooth_not_attained",),
-       statement=r"The gradient flow of $c+v\tanh(wx+b)$ on 9 symmetric points with $y=x$ "
-                 r"diverges: $L\downarrow 0$ monotonically, $\|\theta\|\sim(24Kt)^{1/6}$, "
-                 r"$L\sim K(24Kt)^{-2/3}$ over four decades of $t$.")
+       statement=r"The gradient flow of $c+v\tanh(wx+b)$ on 9 symmetric points in $[-1, 1]$ "
+                 r"with $y=x$ diverges: $L\downarrow 0$ monotonically, and with "
+                 r"$K = (\mathbb E x^6 - (\mathbb E x^4)^2/\mathbb E x^2)/9$, "
+                 r"$\|\theta\|\sim(24Kt)^{1/6}$ and $L\sim K(24Kt)^{-2/3}$: log-log slopes "
+                 r"on $t\in[10^3, 10^7]$ (four decades) within $0.01$ and $0.02$ of $1/6$ and "
+                 r"$-2/3$, and both prefactors within 2\% on $[10^6, 10^7]$, approaching 1.",
+       precision="float64",
+       sabotage=Sabotage("the norm law (24 K t)^(1/4)", {"_derive_flow": _norm_exponent_quarter}))
 def _check_flow(ctx):
     x = np.linspace(-1, 1, 9)
     net = Network((1, 1, 1), "tanh")
     fr = gradient_flow(net, [1.0, 0.0, 1.0, 0.0], x, x, 1e7, samples=29, method="BDF")
-    law = tanh_width1_law(x)
+    law = _derive_flow().results
+    moments = {sympy.Symbol(f"m{k}", positive=True): float(np.mean(x ** k)) for k in (2, 4, 6)}
+    K = float(law["K"].subs(moments))
+    Ks, ts = sympy.symbols("K t", positive=True)
+    norm_law = sympy.lambdify(ts, law["norm_law"].subs(Ks, K), "numpy")
+    loss_law = sympy.lambdify(ts, law["loss_law"].subs(Ks, K), "numpy")
     fn = fit_power_law(fr.t, fr.norm, 1e3)
     fl = fit_power_law(fr.t, fr.loss, 1e3)
     last = fr.t >= 1e6
-    slope6 = np.polyfit(fr.t[last], fr.norm[last] ** 6, 1)[0]
+    rn = fr.norm[last] / norm_law(fr.t[last])
+    rl = fr.loss[last] / loss_law(fr.t[last])
+    converging = all(abs(r[-1] - 1) < abs(r[0] - 1) for r in (rn, rl))
     ok = (fr.monotone_loss() and np.all(np.diff(fr.norm[fr.t >= 100]) > 0)
-          and abs(fn["exponent"] - 1 / 6) < 0.01 and abs(fl["exponent"] + 2 / 3) < 0.02
-          and abs(slope6 / (24 * law["K"]) - 1) < 0.03 and fn["decades"] >= 4)
+          and abs(fn["exponent"] - float(law["norm_exponent"])) < 0.01
+          and abs(fl["exponent"] - float(law["loss_exponent"])) < 0.02
+          and np.max(np.abs(rn - 1)) < 0.02 and np.max(np.abs(rl - 1)) < 0.02 and converging
+          and fn["decades"] >= 4)
     return ctx.evidence(bool(ok), "BDF (exact Jacobian, rtol 1e-10) on [0, 1e7]; log-log fits "
-                        "on [1e3, 1e7]; d||theta||^6/dt on the last decade vs 24K",
-                        f"{abs(fn['exponent'] - 1 / 6):.2e}", None,
-                        norm_fit=fn, loss_fit=fl, law=law, dnorm6_dt=float(slope6),
-                        predicted_dnorm6_dt=24 * law["K"], nfev=fr.nfev)
+                        "on [1e3, 1e7]; ||theta|| / (24Kt)^(1/6) and L / (K (24Kt)^(-2/3)) on "
+                        "[1e6, 1e7]",
+                        f"exponents off by {abs(fn['exponent'] - 1 / 6):.2e}, "
+                        f"{abs(fl['exponent'] + 2 / 3):.2e}; prefactor ratios "
+                        f"{rn[0]:.4f}..{rn[-1]:.4f} (norm), {rl[0]:.4f}..{rl[-1]:.4f} (loss)",
+                        None, precision=float64_precision("slopes 0.01 / 0.02; prefactors 2%"),
+                        norm_fit=fn, loss_fit=fl, K=K, law_K_float64=tanh_width1_law(x)["K"],
+                        norm_prefactor_ratio=[float(v) for v in rn],
+                        loss_prefactor_ratio=[float(v) for v in rl], nfev=fr.nfev)
 
 
 @claim("existence.sad_divergence", paper="2505.09572",
        derive=lambda: Derivation("SAD divergence: numerical evidence only (no exact law derived)"),
-       statement=r"Width-2 tanh, softplus and GELU networks fitting $x^2$ on 9 points: the "
-                 r"gradient flow's loss decreases monotonically while $\|\theta\|$ grows over "
-                 r"six decades of $t$; the ReLU flow from the same start converges.")
+       statement=r"Width-2 tanh, softplus and GELU networks fitting $x^2$ on 9 points in "
+                 r"$[-1,1]$: on $t\in[0,10^6]$ the gradient flow's loss decreases monotonically "
+                 r"(below $10^{-4}$ at $t=10^6$) while $\|\theta(t)\|$ increases from each "
+                 r"decade to the next over the four decades $t=10^2,\dots,10^6$ (by a factor "
+                 r"$>1.1$ in all); the ReLU flow from the same start converges "
+                 r"($\|\theta\|$ constant to $10^{-6}$ on $[10^4,10^6]$, loss $>10^{-4}$).",
+       precision="float64",
+       sabotage=Sabotage("the ReLU flow diverges like the smooth ones (ReLU taken as softplus)",
+                         {"Network": lambda orig: lambda widths, act="relu": orig(
+                             widths, "softplus" if act == "relu" else act)}))
 def _check_sad(ctx):
     x = np.linspace(-1, 1, 9)
     y = x ** 2
@@ -256,18 +368,24 @@ def _check_sad(ctx):
         grow = fr.norm[-1] / fr.norm[fr.t >= 1e2][0]
         decades = [fr.norm[np.argmin(np.abs(fr.t - 10.0 ** k))] for k in range(2, 7)]
         logfit = np.polyfit(np.log(fr.t[late]), fr.norm[late], 1)
-        row = {"activation": act, "loss_end": repr(fr.loss[-1]), "norm_end": repr(fr.norm[-1]),
-               "norm_growth_1e2_to_1e6": repr(grow), "monotone_loss": fr.monotone_loss(),
-               "norm_vs_log_t_slope": repr(logfit[0])}
+        row = {"activation": act, "loss_end": repr(float(fr.loss[-1])),
+               "norm_end": repr(float(fr.norm[-1])),
+               "norm_growth_1e2_to_1e6": repr(float(grow)), "monotone_loss": fr.monotone_loss(),
+               "norm_vs_log_t_slope": repr(float(logfit[0]))}
         if smooth:
             row["power_fit"] = fit_power_law(fr.t, fr.norm, 1e2)
             ok &= fr.monotone_loss() and grow > 1.1 and fr.loss[-1] < 1e-4
             ok &= bool(np.all(np.diff(decades) > 0))
-            row["norm_at_decades_1e2_1e6"] = [repr(v) for v in decades]
+            row["norm_at_decades_1e2_1e6"] = [repr(float(v)) for v in decades]
         else:
             drift = abs(fr.norm[-1] - fr.norm[fr.t >= 1e4][0]) / fr.norm[-1]
-            row["norm_drift_1e4_to_1e6"] = repr(drift)
+            row["norm_drift_1e4_to_1e6"] = repr(float(drift))
             ok &= fr.monotone_loss() and drift < 1e-6 and fr.loss[-1] > 1e-4
         rows.append(row)
-    return ctx.evidence(bool(ok), "BDF/LSODA gradient flows on [0, 1e6], log-time samples",
-                        "monotone loss; growth factor > 1.1", None, runs=rows)
+    growth = {r["activation"]: float(r["norm_growth_1e2_to_1e6"]) for r in rows}
+    return ctx.evidence(bool(ok), "BDF/LSODA gradient flows on [0, 1e6], log-time samples; "
+                        "||theta|| at t = 1e2, 1e3, ..., 1e6",
+                        "||theta(1e6)|| / ||theta(1e2)||: " + ", ".join(
+                            f"{k} {v:.3f}" for k, v in growth.items()), None,
+                        precision=float64_precision("solver rtol 1e-10 (smooth), 1e-8 (ReLU); "
+                                                    "loss monotone to 1e-9 relative"), runs=rows)

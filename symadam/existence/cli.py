@@ -1,9 +1,9 @@
 """``symadam existence``: is the infimum of the population risk attained?
 
 Input law uniform on ``--domain a,b`` (default ``0,1``), shallow network of
-width ``--width`` with ``--activation``, target ``--target`` (a sympy
-expression in ``x``).  Decided cases (anything else is a clear error, exit 2,
-never a guess):
+width ``--width`` with ``--activation``, target ``--target`` (an expression
+in ``x`` read by :func:`symadam.core.expr.parse_expression`: no code runs).
+Decided cases (anything else is a clear error, exit 2, never a guess):
 
 * ``relu``, continuous piecewise polynomial target, width 1-3 (larger widths
   only when they realize a piecewise linear target exactly): exact global
@@ -26,6 +26,8 @@ import re
 import sympy
 
 from ..core.cli_common import add_json, emit_json
+from ..core.expr import to_rational
+from ..core.validate import ShortfallError
 from .piecewise import X, parse_target
 
 COMMAND = "existence"
@@ -35,7 +37,10 @@ ACTS = ("relu", "tanh", "logistic", "softplus", "gelu")
 def add_parser(sub):
     p = sub.add_parser(COMMAND, help="is the infimum of the population risk attained?")
     p.add_argument("--activation", required=True, help=f"one of {', '.join(ACTS)}")
-    p.add_argument("--target", required=True, help="sympy expression in x, e.g. 'x**2'")
+    p.add_argument("--target", required=True,
+                   help="expression in x, e.g. 'x**2' or 'Abs(x - 1/2)' (read by a safe "
+                        "parser: numbers, x, + - * / **, Abs, Max, Min, Heaviside, "
+                        "Piecewise, sqrt, exp, sin, ...)")
     p.add_argument("--width", required=True, type=int, help="hidden width m >= 1")
     p.add_argument("--domain", default="0,1",
                    help="a,b: input uniform on [a, b] (default 0,1; --domain -1,1 and "
@@ -48,18 +53,75 @@ def add_parser(sub):
     return p
 
 
+#: Documented limits of the exact routes (README, "Limits and errors"): beyond them the
+#: exact enumeration or solve runs for many minutes (measured on one core: relu width 2 at
+#: degree 4 about 1 min, degree 8 over 2 min; width 3 at degree 3 over 2 min).
+RELU_MAX_DEGREE = {1: 40, 2: 4, 3: 2}
+#: Smooth activations: the Vandermonde sequence at degree 12 takes ~8 s, at 16 ~100 s.
+SMOOTH_MAX_DEGREE = 12
+#: Widest network the command prints (3 width + 1 parameters).
+MAX_WIDTH = 1000
+#: Domain ends: at most this many digits in numerator and denominator.
+DOMAIN_MAX_EXPONENT = 100
+
+
 def _domain(text: str):
-    try:
-        a, b = (sympy.Rational(v.strip()) for v in text.split(","))
-    except (ValueError, TypeError):
-        raise ValueError(f"domain must be 'a,b' with rational a < b, got {text!r}") from None
+    parts = str(text).split(",")
+    if len(parts) != 2:
+        raise ValueError(f"domain must be 'a,b' with rational a < b, got {text!r}")
+    a, b = (to_rational(v, "domain", max_exponent=DOMAIN_MAX_EXPONENT) for v in parts)
     if not a < b:
         raise ValueError(f"domain must be 'a,b' with a < b, got {text!r}")
     return a, b
 
 
+def _guard(activation: str, f, width: int) -> None:
+    """Refuse, before any work, problems beyond the documented limits of the exact routes."""
+    deg = max(sympy.Poly(q, X).degree() for q in f.pieces)
+    if activation == "relu":
+        lim = RELU_MAX_DEGREE.get(width, 1)
+        if deg > lim:
+            raise ValueError(f"target degree {deg} exceeds the limit {lim} of the exact ReLU "
+                             f"route at width {width} (limits: degree <= "
+                             f"{', '.join(f'{v} at width {k}' for k, v in RELU_MAX_DEGREE.items())}"
+                             f", piecewise linear above)")
+    elif deg > SMOOTH_MAX_DEGREE:
+        raise ValueError(f"target degree {deg} exceeds the limit {SMOOTH_MAX_DEGREE} for "
+                         f"smooth activations")
+
+
+def _mean_square(e, xs, a, b, guard: int):
+    """``1/(b-a) int_a^b e^2 dx`` to 30 digits: mpmath quadrature of the lambdified ``e``.
+
+    (``sympy.Integral(...).evalf`` took minutes at degree 3 and hung at degree 40; the
+    sum ``c + sum v_k sigma(...)`` cancels ~``3 d`` digits, hence ``guard``.)
+    """
+    import mpmath
+
+    fn = sympy.lambdify(xs, e, "mpmath")
+    with mpmath.workdps(40 + guard):
+        lo, hi = mpmath.mpf(a.p) / a.q, mpmath.mpf(b.p) / b.q
+        v = mpmath.quad(lambda t: fn(t) ** 2, [lo, hi]) / (hi - lo)
+        return sympy.Float(mpmath.nstr(v, 30), 30)
+
+
 def _dec(v, digits: int = 20) -> str:
     return str(sympy.N(v, digits))
+
+
+def _exact(v) -> str:
+    """A short exact string: the number itself, or ``CRootOf(minimal polynomial, k)`` when its
+    sympy form holds ``CRootOf`` or is long (:mod:`symadam.existence.algebraic`)."""
+    from .algebraic import algebraic_form, is_unwieldy
+
+    return algebraic_form(v)["expression"] if is_unwieldy(v) else str(v)
+
+
+def _algebraic(v) -> dict | None:
+    """Minimal polynomial, isolating interval and decimal of an unwieldy algebraic number."""
+    from .algebraic import algebraic_form, is_unwieldy
+
+    return algebraic_form(v) if is_unwieldy(v) else None
 
 
 def _norm(theta) -> str:
@@ -81,7 +143,10 @@ def decide(activation: str, target: str, width: int, domain=(0, 1)) -> dict:
         raise ValueError(f"activation must be one of {', '.join(ACTS)}; got {activation!r}")
     if isinstance(width, bool) or not isinstance(width, int) or width < 1:
         raise ValueError(f"width must be an integer >= 1, got {width!r}")
+    if width > MAX_WIDTH:
+        raise ValueError(f"width must be <= {MAX_WIDTH} (the limit), got {width}")
     f = parse_target(target, domain)
+    _guard(activation, f, width)
     if activation == "relu":
         return _relu(f, width)
     return _smooth(activation, f, width)
@@ -94,14 +159,21 @@ def _relu(f, width):
     if f.is_continuous():
         try:
             sol = exact_minimizer(f, width)
-        except NotImplementedError as exc:
-            raise ValueError(f"target cannot be decided exactly at this width ({exc})") from None
+        except NotImplementedError as exc:  # the route fell short: not bad input (exit 1)
+            raise ShortfallError(f"the exact ReLU route cannot decide this target at width "
+                                 f"{width} ({exc})") from None
         theta = sol.theta()
-        return {"attained": True, "infimum": str(sol.risk), "best_risk": _dec(sol.risk, 30),
-                "parameters": [str(t) for t in theta], "parameter_norm": _norm(theta),
-                "evidence": {"route": "exact enumeration of kink configurations",
-                             "cells": sol.cells, "kinks": [str(t) for t in sol.network.t],
-                             "candidates": len(sol.candidates)}}
+        out = {"attained": True, "infimum": _exact(sol.risk), "best_risk": _dec(sol.risk, 30),
+               "parameters": [_exact(t) for t in theta], "parameter_norm": _norm(theta),
+               "evidence": {"route": "exact enumeration of kink configurations",
+                            "cells": sol.cells, "kinks": [_exact(t) for t in sol.network.t],
+                            "candidates": len(sol.candidates)}}
+        alg = _algebraic(sol.risk)
+        if alg is not None:
+            out["infimum_algebraic"] = alg
+        if any(p != str(t) for p, t in zip(out["parameters"], theta)):
+            out["parameters_decimal"] = [_dec(t, 20) for t in theta]
+        return out
     degs = [sympy.Poly(q, X).degree() for q in f.pieces]
     jumps = [(p, f.pieces[i + 1] - f.pieces[i]) for i, p in enumerate(f.interior_breaks)]
     if max(degs) > 0 or 2 * len(jumps) > width:   # e.g. (x - t) 1{x > t}: not decided here
@@ -162,7 +234,7 @@ def _smooth(activation, f, width):
     expr = seq["expr"].subs(h, hv)
     xs = sympy.Symbol("x", real=True)
     a, b = f.domain
-    risk = sympy.Integral((expr - f.pieces[0].subs(X, xs)) ** 2, (xs, a, b)).evalf(30) / (b - a)
+    risk = _mean_square(expr - f.pieces[0].subs(X, xs), xs, a, b, guard=3 * d)
     theta = [t.subs(h, hv) for t in seq["theta"]]
     theta = theta[:d] + [0] * (width - d) + theta[d:2 * d] + [0] * (width - d) + \
         theta[2 * d:3 * d] + [0] * (width - d) + [theta[-1]]
@@ -184,9 +256,17 @@ def run(args) -> int:
         emit_json(res)
         return 0
     print(f"attained: {res['attained']}")
-    print(f"infimum: {res['infimum']}")
+    alg = res.get("infimum_algebraic")
+    if alg is None:
+        print(f"infimum: {res['infimum']}")
+    else:
+        lo, hi = alg["isolating_interval"]
+        print(f"infimum: {alg['decimal']}...")
+        print(f"  the root #{alg['root_index']} (in increasing order; the only one in "
+              f"[{lo}, {hi}]) of the minimal polynomial, degree {alg['degree']}:")
+        print(f"  {alg['minimal_polynomial']}")
     print(f"best risk: {res['best_risk']}")
-    print(f"parameters: {', '.join(res['parameters'])}")
+    print(f"parameters: {', '.join(res.get('parameters_decimal', res['parameters']))}")
     print(f"parameter norm: {res['parameter_norm']}")
     for k, v in res["evidence"].items():
         print(f"  {k}: {v}")

@@ -1,6 +1,6 @@
 """Piecewise polynomial targets and densities for the exact ReLU population risk (sympy only).
 
-Setting (MATH.md section 4, arXiv 2303.03950): inputs ``X`` on ``[a, b]`` with a
+Setting (docs/conventions.md, arXiv 2303.03950): inputs ``X`` on ``[a, b]`` with a
 piecewise polynomial density ``p`` (default uniform), a piecewise polynomial
 target ``f``, and a shallow ReLU network ``N(x) = c + sum_j v_j relu(w_j x + b_j)``.
 On ``[a, b]`` every neuron with ``w_j != 0`` is ``u_j relu(s_j (x - t_j))`` with
@@ -20,22 +20,58 @@ the target's breakpoints is fixed (a *cell*), the risk
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Sequence
 
 import sympy
 
-__all__ = ["X", "PiecewisePolynomial", "uniform_density", "parse_target"]
+from ..core.expr import parse_expression, to_rational
+
+__all__ = ["X", "PiecewisePolynomial", "uniform_density", "parse_target", "MAX_DEGREE"]
 
 #: The input variable of targets and densities.
 X = sympy.Symbol("x", real=True)
+#: Largest polynomial degree :func:`parse_target` accepts (a bound computed before
+#: anything is expanded: ``(x**100)**100`` is refused at once, not after expanding).
+MAX_DEGREE = 40
 
 
 def _rat(name: str, v: Any) -> sympy.Rational:
-    r = sympy.nsimplify(v, rational=True) if not isinstance(v, sympy.Basic) else v
-    r = sympy.sympify(r)
-    if not r.is_Rational:
-        raise ValueError(f"{name} must be a rational number, got {v!r}")
-    return r
+    return to_rational(v, name)
+
+
+def degree_bound(e: sympy.Basic) -> int:
+    """An upper bound of the degree in :data:`X` of every polynomial branch of ``e``.
+
+    Computed on the expression tree without expanding anything (sums: max;
+    products: sum; integer powers: multiple; ``Abs``, ``Max``, ``Min``,
+    ``Piecewise`` branches: max; ``Heaviside``, ``sign``: 0).  Anything else
+    containing ``x`` (``sin(x)``, ``x**(1/2)``) gets ``0`` here: it is refused
+    later as not piecewise polynomial.
+
+    Examples
+    --------
+    >>> degree_bound(parse_target("x**2").pieces[0])
+    2
+    >>> degree_bound(((X**3 + 1)**4 * X) + sympy.Abs(X - 1)**2)
+    13
+    """
+    if not e.has(X):
+        return 0
+    if e == X:
+        return 1
+    if isinstance(e, sympy.Add) or isinstance(e, (sympy.Abs, sympy.Max, sympy.Min)):
+        return max(degree_bound(a) for a in e.args)
+    if isinstance(e, sympy.Mul):
+        return sum(degree_bound(a) for a in e.args)
+    if isinstance(e, sympy.Pow):
+        n = e.exp
+        if n.is_Integer and n > 0:
+            return int(n) * degree_bound(e.base)
+        return 0
+    if isinstance(e, sympy.Piecewise):
+        return max(degree_bound(q) for q, _ in e.args)
+    return 0
 
 
 @dataclass(frozen=True)
@@ -184,6 +220,8 @@ def _relational_roots(rel, a, b) -> set:
         P = sympy.Poly(d, X)
     except sympy.PolynomialError:
         raise ValueError(f"target conditions must be polynomial in x, got {rel}") from None
+    if not all(c.is_Rational for c in P.all_coeffs()):
+        raise ValueError(f"target conditions must have rational coefficients, got {rel}")
     out = set()
     for r in P.real_roots():
         if a < r < b:
@@ -229,17 +267,22 @@ def parse_target(expr: Any, domain: Sequence = (0, 1), *,
     ValueError: target must be piecewise polynomial in x (rational coefficients), got sin(x)
     """
     a, b = _domain(domain)
-    if isinstance(expr, str):
-        try:
-            e = sympy.sympify(expr, locals={"x": X}, rational=True)
-        except (sympy.SympifyError, SyntaxError, TypeError) as exc:
-            raise ValueError(f"target must be a sympy expression in x, got {expr!r}") from exc
+    if isinstance(expr, str):   # user text: the safe parser, never sympify (it runs Python)
+        e = parse_expression(expr, ("x",), name="target")
+    elif isinstance(expr, sympy.Basic):
+        e = expr.subs(sympy.Symbol("x"), X)
+    elif isinstance(expr, (int, Fraction)) and not isinstance(expr, bool):
+        e = sympy.Rational(expr)
     else:
-        e = sympy.sympify(expr).subs(sympy.Symbol("x"), X)
+        raise ValueError(f"target must be a string or a sympy expression in x, got "
+                         f"{type(expr).__name__}")
     if not isinstance(e, sympy.Expr):
         raise ValueError(f"target must be an expression in x, got {expr!r}")
     if e.free_symbols - {X}:
         raise ValueError(f"target must depend on x only, got symbols {e.free_symbols - {X}}")
+    deg = degree_bound(e)
+    if deg > MAX_DEGREE:
+        raise ValueError(f"target: polynomial degree up to {deg} exceeds the limit {MAX_DEGREE}")
     e = sympy.piecewise_fold(e.rewrite(sympy.Piecewise))
     rels = e.atoms(sympy.core.relational.Relational)
     cuts = set()

@@ -94,6 +94,23 @@ class ExactSolution:
     density: PiecewisePolynomial | None = None
     cells: int = 0
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: the exact minimum, the minimizer and its kinks.
+
+        Examples
+        --------
+        >>> "4}{28125}" in exact_minimizer("x**2", 2)._repr_markdown_()
+        True
+        """
+        from ..core.display import markdown_rows
+
+        return markdown_rows(
+            f"Global minimizer of the population risk, ReLU width {self.width}"
+            + (" (residual)" if self.skip else ""),
+            [("minimum risk", self.risk), ("kinks $t_j$", tuple(self.network.t)),
+             ("network", self.network.expr()),
+             ("candidates examined", f"text:{len(self.candidates)} in {self.cells} cells")])
+
     def theta(self) -> list:
         """Exact flat parameters ``(w: m, b: m, v: m, c)`` of a width-``m`` network
         (``m = width``, or ``width + 1`` with the skip's slope put in an extra

@@ -32,6 +32,7 @@ import sympy
 from sympy import Rational
 
 from ..core.derivation import Derivation
+from ..core.expr import to_rational
 from .piecewise import X
 
 __all__ = ["step_pair", "affine_indicator_pair", "generalized_response", "pair_improvement",
@@ -168,7 +169,7 @@ def step_target_sequence(t0=Rational(1, 2), J=1, domain=(0, 1)) -> Derivation:
     >>> step_target_sequence().results["risk"]
     1/(12*n)
     """
-    a, b = (sympy.nsimplify(v) for v in domain)
+    a, b = (to_rational(v, "domain") for v in domain)
     d = Rational(1, 2) / n_sym
     ramp = n_sym * J * (X - t0 + d)
     risk = (sympy.integrate(ramp ** 2, (X, t0 - d, t0))

@@ -41,6 +41,7 @@ from __future__ import annotations
 import sympy
 
 from ..core.derivation import Derivation
+from ..core.expr import parse_expression, to_rational
 
 __all__ = ["SMOOTH", "sigma", "taylor_sequence", "sigma2_zeros", "finite_data_points",
            "nonattainment", "polynomial_sequence"]
@@ -126,7 +127,7 @@ def taylor_sequence(name: str, domain=(0, 1)) -> dict:
     """
     ser = sympy.series(sigma(name), z, 0, 9).removeO()   # Taylor coefficients at 0
     s0, s1 = ser.coeff(z, 0), ser.coeff(z, 1)
-    a, b = (sympy.nsimplify(v) for v in domain)
+    a, b = (to_rational(v, "domain") for v in domain)
     for k in range(2, 9):
         ck = ser.coeff(z, k)
         if ck != 0:
@@ -191,7 +192,8 @@ def polynomial_sequence(name: str, poly, domain=(0, 1)) -> dict:
     (1/2, -2)
     """
     s = sigma(name)
-    P = sympy.Poly(sympy.sympify(poly), x)
+    P = sympy.Poly(parse_expression(poly, ("x",), name="poly") if isinstance(poly, str)
+                   else sympy.sympify(poly, strict=True), x)
     d = P.degree()
     if d < 1:
         raise ValueError("poly must have degree >= 1")
@@ -212,7 +214,7 @@ def polynomial_sequence(name: str, poly, domain=(0, 1)) -> dict:
     c = coeffs[0] - sum(v[k] * vals[0] for k in range(d))
     err = sum(v[k] * (sympy.Integer(k + 1) * h) ** (d + 1) for k in range(d)) * vals[d + 1] \
         / sympy.factorial(d + 1)
-    a_, b_ = (sympy.nsimplify(t) for t in domain)
+    a_, b_ = (to_rational(t, "domain") for t in domain)
     moment = sympy.integrate(x ** (2 * d + 2), (x, a_, b_)) / (b_ - a_)
     # err = e1 h + e2 h^2 + ... + e_d h^d (v_k is a Laurent polynomial in h with
     # powers -1..-d): err/h is a polynomial in h, e1 its value at h = 0

@@ -21,7 +21,7 @@ import mpmath
 
 from ..core.validate import check_dps, check_int
 
-__all__ = ["risk_gradient_mp", "risk_hessian_mp", "newton_refine_mp"]
+__all__ = ["realization_mp", "risk_gradient_mp", "risk_hessian_mp", "newton_refine_mp"]
 
 _NAMES = ("tanh", "logistic", "softplus", "gelu")
 
@@ -77,6 +77,20 @@ def _parts(theta, x, y, activation: str):
 def _idx(j: int, k: int, m: int, d: int) -> int:
     """Flat index of ``w_jk`` (``k < d``) or ``b_j`` (``k = d``)."""
     return j * d + k if k < d else m * d + j
+
+
+def realization_mp(theta: Sequence, x: Sequence, activation: str, dps: int = 40) -> list:
+    """The network outputs ``N(x_i) = c + sum_j v_j sigma(w_j . x_i + b_j)`` in mpmath.
+
+    Examples
+    --------
+    >>> [mpmath.nstr(v, 10) for v in realization_mp([1, 0, 2, 0.5], [[0.0], [1.0]], "tanh")]
+    ['0.5', '2.023188312']
+    """
+    check_dps(dps)
+    with mpmath.workdps(dps):
+        parts = _parts(theta, x, [0] * len(x), activation)
+        return [+p[0] for p in parts]          # residuals against y = 0
 
 
 def risk_gradient_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
@@ -144,13 +158,22 @@ def risk_hessian_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
 
 
 def newton_refine_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
-                     dps: int = 40, steps: int = 4) -> dict:
+                     dps: int = 40, steps: int = 4, cutoff=None, gtol=None,
+                     step_tol=None, damping: int = 0, max_move=None) -> dict:
     """Newton-refine a critical point in mpmath; spectrum and Newton step at the result.
 
+    Each step solves ``H s = g`` (LU), or, with ``cutoff``, uses the
+    pseudo-inverse of ``H`` on the eigenvalues ``|e| > cutoff * max|e|`` (so that
+    Newton also converges onto a manifold of critical points, where ``H`` is
+    singular).  A step that does not shrink ``|g|`` is halved up to ``damping``
+    times; if none does, the iteration stops.  It also stops once ``|g| <= gtol``
+    and the last step is at most ``step_tol`` (if given), or once the iterate is
+    farther than ``max_move`` from the start (if given).
+
     Returns a dict with ``theta`` (list of mpf), ``grad_norm`` (mpf),
-    ``eigenvalues`` (ascending list of mpf, from ``mpmath.eigsy``) and ``eta``
-    (``|H^{-1} g|``, mpf; ``inf`` if ``H`` is singular at ``dps`` digits).
-    Steps that do not shrink ``|g|`` are not taken.
+    ``eigenvalues`` (ascending list of mpf, from ``mpmath.eigsy``), ``eta``
+    (``|H^{-1} g|``, mpf; ``inf`` if ``H`` is singular at ``dps`` digits) and
+    ``history``: per step taken, ``(|g|, distance from the start, step length)`` as mpf.
 
     Examples
     --------
@@ -162,30 +185,64 @@ def newton_refine_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
     >>> res = newton_refine_mp([1.01, 0.49, 2.02, -0.31], x, y, "tanh", dps=30, steps=8)
     >>> res["grad_norm"] < mpmath.mpf("1e-25"), [mpmath.nstr(v, 6) for v in res["theta"]]
     (True, ['1.0', '0.5', '2.0', '-0.3'])
-    >>> res["eigenvalues"][0] > 0
-    True
+    >>> res["eigenvalues"][0] > 0, len(res["history"]) <= 8
+    (True, True)
     """
     check_dps(dps)
     check_int("steps", steps, minimum=0)
     with mpmath.workdps(dps):
-        t = [mpmath.mpf(v) for v in theta]
+        t0 = [mpmath.mpf(v) for v in theta]
+        t = list(t0)
         g = mpmath.matrix(risk_gradient_mp(t, x, y, activation, dps))
         gn = mpmath.norm(g)
+        history = []
+        last = mpmath.inf
         for _ in range(steps):
+            if gtol is not None and gn <= gtol and (step_tol is None or last <= step_tol):
+                break
             H = risk_hessian_mp(t, x, y, activation, dps)
-            try:
-                s = mpmath.lu_solve(H, g)
-            except ZeroDivisionError:
+            s = _solve(H, g, cutoff)
+            if s is None:
                 break
-            cand = [ti - si for ti, si in zip(t, s)]
-            gc = mpmath.matrix(risk_gradient_mp(cand, x, y, activation, dps))
-            if not mpmath.norm(gc) < gn:
+            for _ in range(damping + 1):
+                cand = [ti - si for ti, si in zip(t, s)]
+                gc = mpmath.matrix(risk_gradient_mp(cand, x, y, activation, dps))
+                if mpmath.norm(gc) < gn:
+                    break
+                s = s / 2
+            else:
                 break
+            last = mpmath.norm(s)
             t, g, gn = cand, gc, mpmath.norm(gc)
+            history.append((gn, mpmath.sqrt(mpmath.fsum((a - b) ** 2 for a, b in zip(t, t0))),
+                            last))
+            if max_move is not None and history[-1][1] > max_move:
+                break
         H = risk_hessian_mp(t, x, y, activation, dps)
         ev = sorted(mpmath.eigsy(H, eigvals_only=True))
         try:
             eta = mpmath.norm(mpmath.lu_solve(H, g))
         except ZeroDivisionError:
             eta = mpmath.inf
-        return {"theta": t, "grad_norm": gn, "eigenvalues": ev, "eta": eta}
+        return {"theta": t, "grad_norm": gn, "eigenvalues": ev, "eta": eta, "history": history}
+
+
+def _solve(H, g, cutoff):
+    """``H^{-1} g`` (LU) or the pseudo-inverse solve on ``|e| > cutoff max|e|``; None: singular."""
+    if cutoff is None:
+        try:
+            return mpmath.lu_solve(H, g)
+        except ZeroDivisionError:
+            return None
+    E, Q = mpmath.eigsy(H)
+    big = max(abs(e) for e in E)
+    if big == 0:
+        return None
+    n = H.rows
+    s = mpmath.matrix(n, 1)
+    for k in range(n):
+        if abs(E[k]) > cutoff * big:
+            coef = mpmath.fsum(Q[i, k] * g[i] for i in range(n)) / E[k]
+            for i in range(n):
+                s[i] += coef * Q[i, k]
+    return s

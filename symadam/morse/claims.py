@@ -13,11 +13,14 @@ import mpmath
 import numpy as np
 import sympy
 
+from ..core.identity import agreeing_digits
+from ..core.record import Sabotage, dps_precision, float64_precision
 from ..core.registry import claim
 from ..networks.activations import ANALYTIC
 from ..networks.hessian import risk_derivatives
 from . import exact as sm
 from . import hessian_exact as sh
+from .certify_mp import realization_mp, risk_hessian_mp
 from .critical_np import planted_minimum
 from .local_rates_np import measure_local_rates
 from .redundant_np import (
@@ -27,7 +30,7 @@ from .redundant_np import (
     zero_output_neuron,
     zero_output_prediction,
 )
-from .sweep import morse_sweep, recertify_sweep, summarize_sweep
+from .sweep import audit_certificates, morse_sweep
 
 PAPER = "2504.08867"
 #: problems in the verify-time sweep (the >= 1000 run is `symadam morse --problems 1000`)
@@ -38,65 +41,105 @@ def _rationals(rng, k, den=8, lo=-12, hi=12):
     return [sympy.Rational(int(v), den) for v in rng.integers(lo, hi + 1, size=k)]
 
 
+def _gauss_newton_only(orig):
+    """Sabotage: the float64 Hessian without its residual term ``(2/n) sum r_i Hess N_i``."""
+    def wrong(theta, x, y, activation, hessian=True):
+        rd = orig(theta, x, y, activation, hessian)
+        if not hessian:
+            return rd
+        n = rd.jac.shape[1]
+        return rd._replace(hess=(2.0 / n) * np.matmul(rd.jac.transpose(0, 2, 1), rd.jac))
+    return wrong
+
+
 @claim("morse.hessian_exact", paper=PAPER,
        statement=r"For shallow networks with analytic activation (tanh, logistic, softplus, "
-                 r"GELU) the batched analytic Hessian of the empirical risk equals the exact "
-                 r"symbolic Hessian, $\max|H_{\rm num}-H_{\rm sym}|\le10^{-12}\max(1,|H|)$.",
-       derive=sh.hessian_derivation)
+                 r"GELU) the exact symbolic Hessian of the empirical risk equals the "
+                 r"independent mpmath Hessian to the working precision, and the batched float64 "
+                 r"analytic Hessian agrees with it, "
+                 r"$\max|H_{\rm num}-H_{\rm sym}|\le10^{-12}\max(1,|H|)$.",
+       derive=sh.hessian_derivation, precision="dps",
+       sabotage=Sabotage("the Gauss-Newton matrix (2/n) J^T J only (the residual term "
+                         "dropped)", {"risk_derivatives": _gauss_newton_only}))
 def _hessian_exact(ctx):
     rng = np.random.default_rng(ctx.seed_sequence())
-    worst, cases = 0.0, 0
+    worst, cases, digits = 0.0, 0, 10 ** 6
     for act in ANALYTIC:
         for m, d, n in ((2, 1, 3), (1, 2, 3)):
             xs = [_rationals(rng, d) for _ in range(n)]
             ys = _rationals(rng, n)
             th, _, H = sh.risk_hessian(m, d, xs, ys, act)
             f = sympy.lambdify(th, H, modules="mpmath")
-            xf = np.array([[float(v) for v in xi] for xi in xs])
+            xf = np.array([[float(v) for v in xi] for xi in xs])    # multiples of 1/8: exact
             yf = np.array([float(v) for v in ys])
             for _ in range(3):
                 theta = np.array([float(v) for v in _rationals(rng, len(th), 16, -24, 24)])
                 with mpmath.workdps(ctx.dps):
-                    Hs = np.array(f(*[mpmath.mpf(v) for v in theta]).tolist(), dtype=float)
+                    Hs = f(*[mpmath.mpf(v) for v in theta])
+                    Hm = risk_hessian_mp(theta.tolist(), xf.tolist(), yf.tolist(), act, ctx.dps)
+                    scale = max(mpmath.mpf(1), max(abs(v) for v in Hs))
+                    diff = max(abs(a - b) for a, b in zip(Hs, Hm))
+                    digits = min(digits, agreeing_digits(scale, scale + diff))
+                    Hs = np.array(Hs.tolist(), dtype=float)
                 Hn = risk_derivatives(theta, xf, yf, act).hess[0]
                 worst = max(worst, float(np.max(np.abs(Hn - Hs)) / max(1.0, np.max(np.abs(Hs)))))
                 cases += 1
-    return ctx.evidence(worst <= 1e-12, "sympy Hessian evaluated in mpmath vs batched float64 "
-                        "analytic Hessian", f"{worst:.3e} (tol 1e-12)", None, cases=cases,
-                        activations=list(ANALYTIC))
+    ok = worst <= 1e-12 and digits >= ctx.dps - 5
+    return ctx.evidence(ok, "sympy Hessian evaluated in mpmath vs the mpmath loop Hessian "
+                        "(certify_mp, dps digits) and vs the batched float64 analytic Hessian",
+                        f"mpmath: {digits} digits (>= dps - 5); float64: {worst:.3e} "
+                        "(tol 1e-12)", digits, precision=dps_precision(ctx.dps, digits),
+                        cases=cases, activations=list(ANALYTIC), float64_relative_error=worst)
 
 
 @claim("morse.gauss_newton", paper=PAPER,
        statement=r"At a zero-loss point $\nabla^2L=\frac2nJ^{\top}J$: with $n=2$ data points "
                  r"a width-2 network has $P-2=5$ zero Hessian eigenvalues and two given in closed "
                  r"form by the $2\times2$ Gram matrix $\frac2nJJ^{\top}$.",
-       derive=sh.gauss_newton_derivation)
+       derive=sh.gauss_newton_derivation, precision="dps",
+       sabotage=Sabotage("the Gram matrix (1/n) J J^T (the factor 2 of the squared loss "
+                         "dropped)", {"symadam.morse.hessian_exact:gram_eigenvalues":
+                                      lambda orig: lambda J: [e / 2 for e in orig(J)]}))
 def _gauss_newton(ctx):
+    from ..networks.activations import get_activation
+
     rng = np.random.default_rng(ctx.seed_sequence())
-    worst, zeros_ok, cases = 0.0, True, 0
+    worst, zeros_ok, cases, digits, zero_digits = 0.0, True, 0, 10 ** 6, 10 ** 6
+    xf = np.array([[-0.5], [0.75]])
     for act in ANALYTIC:
         xs = [[sympy.Rational(-1, 2)], [sympy.Rational(3, 4)]]
         J, _ = sh.gauss_newton(2, 1, xs, act)
         th = sh.parameter_symbols(2, 1)
         lam = sympy.lambdify(th, sh.gram_eigenvalues(J), modules="mpmath")
-        xf = np.array([[-0.5], [0.75]])
         for _ in range(3):
             theta = rng.normal(size=7)
             with mpmath.workdps(ctx.dps):
-                closed = sorted(float(mpmath.re(v)) for v in lam(*[mpmath.mpf(t) for t in theta]))
+                closed = sorted(mpmath.re(v) for v in lam(*[mpmath.mpf(t) for t in theta]))
+                # independent route: the mpmath Hessian at y = N(x) (zero loss), eigsy
+                ymp = realization_mp(theta.tolist(), xf.tolist(), act, ctx.dps)
+                ev = sorted(mpmath.eigsy(risk_hessian_mp(theta.tolist(), xf.tolist(), ymp, act,
+                                                         ctx.dps), eigvals_only=True), key=abs)
+                top = sorted(ev[-2:])
+                digits = min(digits, *(agreeing_digits(a, b) for a, b in zip(top, closed)))
+                small = max(abs(e) for e in ev[:5]) / abs(top[-1])
+                zero_digits = min(zero_digits, int(-mpmath.log10(small)) if small else 999)
             w, b, v, c = theta[:2], theta[2:4], theta[4:6], theta[6]
-            from ..networks.activations import get_activation
-            y = c + get_activation(act).f(xf @ w[None, :] + b) @ v      # zero loss
-            ev = np.linalg.eigvalsh(risk_derivatives(theta, xf, y, act).hess[0])
-            k, _ = count_zero_eigenvalues(ev)
+            y = c + get_activation(act).f(xf @ w[None, :] + b) @ v      # zero loss (float64)
+            evf = np.linalg.eigvalsh(risk_derivatives(theta, xf, y, act).hess[0])
+            k, _ = count_zero_eigenvalues(evf)
             zeros_ok &= k == 5
-            big = np.sort(ev)[-2:]
-            worst = max(worst, float(np.max(np.abs(big - closed)) / max(1.0, max(closed))))
+            big = np.sort(evf)[-2:]
+            closed_f = np.array([float(v) for v in closed])
+            worst = max(worst, float(np.max(np.abs(big - closed_f)) / max(1.0, max(closed_f))))
             cases += 1
-    ok = zeros_ok and worst <= 1e-12
-    return ctx.evidence(ok, "numeric eigenvalues of the float64 Hessian at targets y = N(x) vs "
-                        "closed-form sympy Gram eigenvalues in mpmath",
-                        f"{worst:.3e} (tol 1e-12)", None, cases=cases, five_zeros=bool(zeros_ok))
+    ok = zeros_ok and worst <= 1e-12 and digits >= ctx.dps - 5 and zero_digits >= ctx.dps - 5
+    return ctx.evidence(ok, "closed-form sympy Gram eigenvalues in mpmath vs the eigenvalues "
+                        "(mpmath.eigsy) of the mpmath Hessian at targets y = N(x), and vs the "
+                        "float64 Hessian's eigenvalues", f"{digits} digits (>= dps - 5); five "
+                        f"zero eigenvalues below 1e-{zero_digits} |H|; float64 {worst:.3e} "
+                        "(tol 1e-12)", digits, precision=dps_precision(ctx.dps, digits),
+                        cases=cases, five_zeros=bool(zeros_ok), float64_relative_error=worst,
+                        zero_eigenvalues_below=f"1e-{zero_digits}")
 
 
 def _nondeg_plot(ev):
@@ -111,31 +154,70 @@ def _nondeg_plot(ev):
 
 
 @claim("morse.efficient_nondegenerate", paper=PAPER,
-       statement=r"For random Gaussian-process regression problems (tanh, width 2, 10 points) "
-                 r"every converged critical point on the efficient domain has "
-                 r"$\min|\lambda(\nabla^2L)|\ge\tau=2K\|H^{-1}\nabla L\|$, the Kantorovich-Weyl "
-                 r"tolerance derived from its gradient residual (float64, or mpmath residuals "
-                 r"after refinement where float64 cannot decide): the risk is Morse there.",
-       derive=sm.tolerance_derivation, plot=_nondeg_plot)
+       statement=r"On 100 seeded Gaussian-process regression problems (tanh, width 2, 10 "
+                 r"equispaced points; 4 restarts each, trust-exact and Newton root finding), "
+                 r"every critical point found on the efficient domain (at least 10) is "
+                 r"certified nondegenerate: $\min|\lambda(\nabla^2L)|\ge\tau=2K\|H^{-1}\nabla "
+                 r"L\|$, the Kantorovich-Weyl tolerance (in float64, or in mpmath after Newton "
+                 r"refinement), each certificate's $\tau$, $\eta$, $K$ and $\min|\lambda|$ "
+                 r"recomputed. This is evidence for, not a proof of, the paper's almost-sure "
+                 r"Morse property on the efficient domain.",
+       derive=sm.tolerance_derivation, plot=_nondeg_plot, precision="float64",
+       sabotage=Sabotage("the certificate weakened tenfold: tau = 0.2 K eta",
+                         {"symadam.morse.critical_np:KANTOROVICH_FACTOR": lambda f: f / 10}))
 def _efficient_nondegenerate(ctx):
+    # points the float64 certificate cannot decide go through the mpmath stage (dps digits)
+    dps = max(30, ctx.dps)
     summary, results = morse_sweep("tanh", 2, 10, SWEEP_PROBLEMS, seed=ctx.seed,
-                                   executor=ctx.executor)
-    # points the float64 certificate cannot decide get mpmath residuals (ctx.dps digits)
-    if recertify_sweep(results, "tanh", 10, ctx.seed, dps=max(30, ctx.dps)):
-        summary = summarize_sweep(results, "tanh", 2, 10, ctx.seed)
+                                   executor=ctx.executor, dps=dps,
+                                   progress=False)
     n_eff = summary["efficient_critical_points"]
     frac = summary["efficient_nondegenerate_fraction"]
-    ok = n_eff >= 10 and frac == 1.0   # not vacuous: at least 10 efficient points
+    # every certificate, recomputed: (a) its tau is the derived tolerance 2 K eta at its own K
+    # and eta (plus the float64 eigenvalue slack); (b) its eta and K are at least the Newton
+    # step and the Lipschitz bound recomputed in mpmath (dps digits) at the point; (c) its
+    # min |eig| agrees with the mpmath spectrum within the eigenvalue slack.
+    tau_expr = sm.tolerance_derivation().results["tau"]
+    K_s, eta_s = sympy.Symbol("K", positive=True), sympy.Symbol("eta", positive=True)
+    audit = audit_certificates(results, "tanh", 10, ctx.seed, dps=dps)
+    unsound, worst_formula = [], 0.0
+    for a in audit:
+        derived = float(tau_expr.subs({K_s: a["reported_K"], eta_s: a["reported_eta"]}))
+        rel = abs(a["tau"] - a["slack"] - derived) / derived
+        worst_formula = max(worst_formula, rel)
+        if not (rel <= 1e-12 and a["reported_eta"] >= (1 - 1e-9) * a["eta_mp"]
+                and a["reported_K"] >= (1 - 1e-12) * a["K_mp"]
+                and abs(a["min_abs_eig"] - a["min_abs_eig_mp"])
+                <= 2 * a["eigenvalue_slack"] + 1e-14 * a["min_abs_eig_mp"]):
+            unsound.append(a)
+    ok = n_eff >= 10 and frac == 1.0 and len(audit) >= 10 and not unsound
     st = summary["efficient_min_abs_eigenvalue"]
     return ctx.evidence(ok, f"{SWEEP_PROBLEMS} seeded GP problems, trust-exact and Newton-root "
-                        "restarts, certified spectra", f"fraction {frac} of {n_eff} efficient "
-                        f"points certified; min |eig| {st['min']:.3e}", None,
+                        "restarts, certified spectra; every certificate's tau compared with the "
+                        f"derived 2 K eta at eta recomputed in mpmath ({dps} digits)",
+                        f"fraction {frac} of {n_eff} efficient points certified; min |eig| "
+                        f"{st['min']:.3e}; {len(unsound)} of {len(audit)} certificates not "
+                        f"the derived tolerance or not sound (max |tau - 2 K eta| / 2 K eta = "
+                        f"{worst_formula:.1e})", None,
+                        precision=float64_precision("Kantorovich-Weyl tau = 2 K |H^-1 g| + "
+                                                    "10 P u |H|_F (mpmath at dps where float64 "
+                                                    "cannot decide)"),
                         problems=summary["problems"], critical_points=summary["critical_points"],
                         runs=summary["runs"], efficient_min_abs_eigenvalue=st,
                         efficient_nondegenerate_fraction=frac,
                         efficient_certified_float64_fraction=summary[
                             "efficient_certified_float64_fraction"],
-                        efficient_certified_mpmath=summary["efficient_certified_mpmath"])
+                        efficient_certified_mpmath=summary["efficient_certified_mpmath"],
+                        certificates_audited=len(audit), certificates_failing_audit=len(unsound),
+                        max_relative_tau_formula_error=worst_formula,
+                        min_reported_over_mpmath_eta=min(
+                            (a["reported_eta"] / a["eta_mp"] for a in audit if a["eta_mp"] > 0),
+                            default=None))
+
+
+#: eigenvalue counts: |lambda| <= 1e-9 max|lambda| is zero (gaps of many orders checked)
+_COUNT_PRECISION = float64_precision("zero eigenvalue: |lambda| <= 1e-9 max|lambda|; "
+                                     "|grad| <= 1e-12")
 
 
 class _Prob:
@@ -150,35 +232,65 @@ def _base_minimum(act, ctx, width=1, points=12, key=0):
     return _Prob(x, y), pt
 
 
+def _t_not_exceptional(orig):
+    """Sabotage: the prediction of a generic ``t`` used at every ``t`` (one zero eigenvalue)."""
+    def wrong(theta, x, y, activation, j, t):
+        gen = orig(theta, x, y, activation, j, 0.5)
+        return gen._replace(negative=orig(theta, x, y, activation, j, t).negative)
+    return wrong
+
+
 @claim("morse.redundant_split", paper=PAPER,
        statement=r"Splitting a neuron of a nondegenerate critical point into output weights "
-                 r"$(tV,(1-t)V)$ gives a line of critical points ($t\in\mathbb R$) whose Hessian "
-                 r"has exactly one zero eigenvalue and the negative-eigenvalue count predicted "
-                 r"by Sylvester's law of inertia.",
-       derive=sm.split_derivation)
+                 r"$(tV,(1-t)V)$ gives a line of critical points ($t\in\mathbb R$); when "
+                 r"$D=\sum_ir_i\sigma''(z_{ij})\tilde x_i\tilde x_i^{\top}$ is invertible its "
+                 r"Hessian has exactly one zero eigenvalue for $t\notin\{0,1\}$ and $d+2$ at the "
+                 r"exceptional $t\in\{0,1\}$, and the negative-eigenvalue count predicted by "
+                 r"Sylvester's law of inertia (checked at $t = 0, 1$, next to them, and at "
+                 r"random $t$).",
+       derive=sm.split_derivation, precision="float64",
+       sabotage=Sabotage("one zero eigenvalue at every t (t = 0, 1 not exceptional)",
+                         {"split_prediction": _t_not_exceptional}))
 def _redundant_split(ctx):
+    der = sm.split_derivation().results
+    exceptional = sorted(float(v) for v in der["exceptional t"])
+    zeros_exc = der["zeros at exceptional t"]
     rows, ok, worst_grad = [], True, 0.0
+    rng = np.random.default_rng(ctx.seed_sequence(99))
+    # t next to the exceptional values: at 0.02 the last block is still ~1e-8 |H|, above the
+    # zero threshold 1e-9 |H| of count_zero_eigenvalues (at t = 1e-3 it is not, for tanh)
+    ts = sorted(set(exceptional + [-0.5, 0.02, 0.3, 0.5, 0.98, 1.7]
+                    + [float(rng.uniform(lo, hi)) for lo, hi in ((-2, -0.1), (0.1, 0.9),
+                                                                  (1.1, 3))]))
+    d = 1
     for act in ANALYTIC:
         for width in ((1, 2) if act == "tanh" else (1,)):
             p, base = _base_minimum(act, ctx, width)
-            for t in (-0.5, 0.3, 0.5, 1.7):
-                th = split_neuron(base.theta, 1, 0, t)
+            for t in ts:
+                th = split_neuron(base.theta, d, 0, t)
                 rd = risk_derivatives(th, p.x, p.y, act)
                 ev = np.linalg.eigvalsh(rd.hess[0])
                 z, gap = count_zero_eigenvalues(ev)
                 neg = int(np.sum(ev < -1e-9 * np.max(np.abs(ev))))
                 pred = split_prediction(base.theta, p.x, p.y, act, 0, t)
+                derived = int(zeros_exc.subs({v: d for v in zeros_exc.free_symbols})) \
+                    if t in exceptional else 1
                 g = float(np.linalg.norm(rd.grad[0]))
                 worst_grad = max(worst_grad, g)
-                good = z == pred.zeros == 1 and neg == pred.negative and g <= 1e-12
+                good = z == pred.zeros == derived and neg == pred.negative and g <= 1e-12
                 ok &= good
                 rows.append({"activation": act, "width": width + 1, "t": t, "zeros": z,
-                             "negative": neg, "predicted": list(pred), "gap": gap,
-                             "grad_norm": g})
-    return ctx.evidence(ok, "float64 Hessian spectra of constructed split points vs inertia "
-                        "prediction; gradient along the line", f"max |grad| {worst_grad:.2e} "
-                        "(tol 1e-12); zero/negative counts all as predicted" if ok else
-                        "mismatch", None, cases=rows)
+                             "derived_zeros": derived, "negative": neg,
+                             "predicted": list(pred), "gap": gap, "grad_norm": g})
+    bad = [r for r in rows if not (r["zeros"] == r["derived_zeros"] == r["predicted"][0]
+                                   and r["negative"] == r["predicted"][1])]
+    return ctx.evidence(ok, "float64 Hessian spectra of constructed split points at t = 0, 1 "
+                        "(exceptional), 0.02 and 0.98, -0.5, 0.3, 0.5, 1.7 and one random t in "
+                        "each of [-2, -0.1], [0.1, 0.9], [1.1, 3], vs the derived zero count "
+                        "and the inertia prediction; "
+                        "gradient along the line", f"max |grad| {worst_grad:.2e} (tol 1e-12); "
+                        f"{len(rows) - len(bad)} of {len(rows)} spectra as derived", None,
+                        precision=_COUNT_PRECISION, cases=rows, mismatches=bad)
 
 
 @claim("morse.redundant_zero_output", paper=PAPER,
@@ -186,7 +298,10 @@ def _redundant_split(ctx):
                  r"$g(u)=\sum_ir_i\sigma(u\cdot\tilde x_i)=0$; such points lie on curves of "
                  r"critical points, with exactly $d$ zero Hessian eigenvalues and one extra "
                  r"negative eigenvalue when $\nabla g(u)\ne0$.",
-       derive=sm.zero_output_derivation)
+       derive=sm.zero_output_derivation, precision="float64",
+       sabotage=Sabotage("no extra negative eigenvalue (local minima along the curve)",
+                         {"zero_output_prediction": lambda orig: lambda *a: orig(*a)._replace(
+                             negative=orig(*a).negative - 1)}))
 def _redundant_zero_output(ctx):
     rows, ok, worst_grad = [], True, 0.0
     for act in ANALYTIC:
@@ -211,7 +326,7 @@ def _redundant_zero_output(ctx):
         ok &= n_act >= 2        # at least two points on the critical curve per activation
     return ctx.evidence(ok, "points on {v=0, g(u)=0} from brentq roots; float64 spectra vs "
                         "prediction", f"max |grad| {worst_grad:.2e} (tol 1e-12)", None,
-                        cases=len(rows), rows=rows)
+                        precision=_COUNT_PRECISION, cases=len(rows), rows=rows)
 
 
 _ENGINE = {"gd": "gd", "heavy_ball": "heavy-ball", "adam": "adam", "rmsprop": "rmsprop"}
@@ -249,8 +364,12 @@ def _rate_engine_predictions(kappa: float, eps: float):
                  r"gradient descent, heavy ball, RMSprop and Adam, tuned by the rate engine and "
                  r"started nearby, converge at the engine's predicted local rates "
                  r"($\frac{\kappa-1}{\kappa+1}$ for GD and RMSprop, "
-                 r"$\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$ for heavy ball and Adam).",
-       derive=sm.local_rate_derivation)
+                 r"$\frac{\sqrt\kappa-1}{\sqrt\kappa+1}$ for heavy ball and Adam): measured "
+                 r"$\log$-rates within 5\% (tanh and GELU minima, $\kappa\le5000$).",
+       derive=sm.local_rate_derivation, precision="float64",
+       sabotage=Sabotage("Adam at RMSprop's rate (kappa-1)/(kappa+1)",
+                         {"_rate_engine_predictions": lambda orig: lambda k, e: (
+                             lambda p, t, s: ({**p, "adam": p["rmsprop"]}, t, s))(*orig(k, e))}))
 def _local_rates(ctx):
     rng = np.random.default_rng(ctx.seed_sequence())
     rows, ok = [], True
@@ -287,4 +406,6 @@ def _local_rates(ctx):
                         "sqrt(v)/eps ~ 1e-9, bias corrections at their limit); rate fitted to "
                         "|theta_k - theta*|",
                         f"max relative error of log-rate {worst:.2e} "
-                        "(tol 5e-2)", None, rows=rows)
+                        "(tol 5e-2)", None,
+                        precision=float64_precision("5e-2 relative error of log(rate)"),
+                        rows=rows)

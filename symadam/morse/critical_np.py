@@ -35,9 +35,22 @@ from ..networks.activations import get_activation
 from ..networks.hessian import require_analytic, risk_derivatives
 from .efficiency_np import canonicalize, classify_efficiency, split_parameters
 
-__all__ = ["DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate", "certify",
-           "CriticalPoint", "classify_point", "saturated_neurons", "planted_minimum",
-           "newton_polish", "search_critical_points"]
+__all__ = ["KANTOROVICH_FACTOR", "DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate",
+           "certify",
+           "CriticalPoint", "classify_point", "planted_minimum", "newton_polish",
+           "search_critical_points", "LABELS"]
+
+#: Labels of a numerical critical point (see :func:`symadam.morse.sweep.analyze_problem`):
+#: ``certified_minimum``/``certified_saddle`` (a true nondegenerate critical point of that
+#: index lies within ``2 eta``), ``singular`` (Newton in mpmath converges to a critical point
+#: whose Hessian is numerically singular), ``diverging`` (the mpmath Newton iteration runs
+#: off: an approximate critical point at infinity), ``uncertified`` (none of these shown).
+LABELS = ("certified_minimum", "certified_saddle", "uncertified", "singular", "diverging")
+
+#: The factor in ``tau = KANTOROVICH_FACTOR * K * eta``: ``h = K eta / lam <= 1/2`` (see the
+#: module docstring); ``morse.efficient_nondegenerate`` checks every reported ``tau`` against
+#: the derived ``2 K eta`` recomputed in mpmath, so a weaker factor is caught.
+KANTOROVICH_FACTOR = 2.0
 
 #: Upper bounds on sup|sigma'|, sup|sigma''|, sup|sigma'''| (exact maxima rounded up):
 #: tanh 1, 4/(3 sqrt 3), 2; logistic 1/4, sqrt(3)/18, 1/8; softplus 1, 1/4, sqrt(3)/18;
@@ -97,6 +110,7 @@ class Certificate(NamedTuple):
     lipschitz: float
     tau: float
     certified: bool
+    slack: float = 0.0
 
 
 def certify(theta, x, y, activation: str) -> Certificate:
@@ -131,61 +145,43 @@ def certify(theta, x, y, activation: str) -> Certificate:
     slack = 10.0 * P * u * float(np.linalg.norm(H))
     eta = float(np.linalg.norm((U.T @ g) / lam)) + g_err / lmin if lmin > 0 else np.inf
     K = hessian_lipschitz_bound(theta, x, y, activation, 2.0 * eta if np.isfinite(eta) else 1.0)
-    tau = float(2.0 * K * eta + slack)
+    tau = float(KANTOROVICH_FACTOR * K * eta + slack)
     ok = bool(lmin > 0 and np.isfinite(eta) and lmin >= tau)
-    return Certificate(gn, lam, lmin, eta, K, tau, ok)
+    return Certificate(gn, lam, lmin, eta, K, tau, ok, slack)
 
 
 class CriticalPoint(NamedTuple):
-    """A converged point and its classification."""
+    """A converged point and its float64 classification."""
 
     theta: np.ndarray
     loss: float
     cert: Certificate
-    kind: str        # "minimum", "saddle", "degenerate"
-    domain: str      # "efficient", "redundant", "borderline", "diverging"
+    kind: str        # float64 certificate: "minimum", "saddle" or "uncertified"
+    domain: str      # "efficient", "redundant", "borderline" (margins), or "diverging"
     index: int       # number of negative eigenvalues
     method: str
 
-
-def saturated_neurons(theta, x, activation: str, sat_tol: float = 1e-6) -> np.ndarray:
-    """Neurons that are numerically affine on the data, shape ``(m,)`` of bool.
-
-    Neuron ``j`` is flagged when fewer than ``d + 2`` data points have
-    ``|sigma''(z_ij)| > sat_tol * sup|sigma''|``.  On the other points the
-    neuron is numerically a constant (saturated tanh/logistic, the left side of
-    softplus/GELU) or a linear function (right side of softplus/GELU, or
-    ``w_j`` near 0 with large ``v_j``), so its ``d + 2`` Jacobian columns
-    ``(sigma, v sigma' x, v sigma')`` together with the constant column span at
-    most ``1 + (number of curved points)`` dimensions on the data: the point
-    approximates a critical point *at infinity* (sending the neuron's
-    parameters off along the saturation, e.g. a steep step between two design
-    points, changes the risk by exponentially small amounts), and its small
-    gradient is due to saturation, not criticality.
-
-    Examples
-    --------
-    >>> saturated_neurons(np.array([0.1, 30.0, 1.0, 0.0]), np.linspace(-1, 1, 5)[:, None], "tanh")
-    array([ True])
-    >>> saturated_neurons(np.array([1.0, 0.2, 1.0, 0.0]), np.linspace(-1, 1, 5)[:, None], "tanh")
-    array([False])
-    """
-    xx = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
-    w, b, _, _ = split_parameters(theta, xx.shape[1])
-    s2 = np.abs(get_activation(activation).d2(xx @ w.T + b))
-    curved = np.sum(s2 > sat_tol * DERIVATIVE_BOUNDS[activation][1], axis=0)
-    return curved < xx.shape[1] + 2
+    @property
+    def label(self) -> str:
+        """``certified_minimum``/``certified_saddle`` if the float64 certificate holds, else
+        ``uncertified`` (or ``diverging`` outside the box); the mpmath stage of
+        :func:`symadam.morse.sweep.analyze_problem` refines ``uncertified``."""
+        if self.domain == "diverging":
+            return "diverging"
+        return "uncertified" if self.kind == "uncertified" else f"certified_{self.kind}"
 
 
 def classify_point(theta, x, y, activation: str, method: str = "", bound: float = 50.0,
-                   tol_efficient: float = 1e-3, tol_redundant: float = 1e-6,
-                   sat_tol: float = 1e-6) -> CriticalPoint:
+                   tol_efficient: float = 1e-3, tol_redundant: float = 1e-6) -> CriticalPoint:
     """Classify a numerical critical point: kind by the certified spectrum, domain by margins.
 
-    ``kind`` is ``"degenerate"`` unless certified, ``min |eig| >= tau`` (then ``"minimum"``
-    if all eigenvalues are positive, else ``"saddle"``).  ``domain`` is
-    ``"diverging"`` when ``max |theta| > bound`` or a neuron is saturated on the
-    data (:func:`saturated_neurons`), else the efficiency class.
+    ``kind`` is ``"uncertified"`` unless the float64 certificate holds, ``min |eig| >= tau``
+    (then ``"minimum"`` if all eigenvalues are positive, else ``"saddle"``).  ``domain`` is
+    ``"diverging"`` when ``max |theta| > bound``, else the efficiency class of
+    :func:`~symadam.morse.efficiency_np.classify_efficiency`.  Whether an uncertified point
+    is finite (singular or not) or runs off to infinity is decided by the mpmath stage of
+    :func:`symadam.morse.sweep.analyze_problem` (Newton refinement), not by a rule on the
+    float64 point: a finite minimum is certified there, whatever its neurons look like.
 
     Examples
     --------
@@ -200,8 +196,8 @@ def classify_point(theta, x, y, activation: str, method: str = "", bound: float 
     if cert.certified:
         kind = "minimum" if cert.eigenvalues[0] > 0 else "saddle"
     else:
-        kind = "degenerate"
-    if np.max(np.abs(t)) > bound or saturated_neurons(t, xx, activation, sat_tol).any():
+        kind = "uncertified"
+    if np.max(np.abs(t)) > bound:
         domain = "diverging"
     else:
         domain = classify_efficiency(t, xx.shape[1], activation, tol_efficient, tol_redundant)
@@ -256,7 +252,7 @@ class _Escaped(Exception):
 def search_critical_points(x, y, width: int, activation: str, restarts: int,
                            rng: np.random.Generator, gtol: float = 1e-9, init_scale: float = 1.0,
                            saddle_fraction: float = 0.5, maxiter: int = 100,
-                           bound: float = 50.0, dedupe: float = 1e-6
+                           bound: float = 50.0, dedupe: float = 1e-12
                            ) -> tuple[list[CriticalPoint], dict]:
     """Critical points from ``restarts`` random starts; returns ``(points, counts)``.
 
@@ -266,9 +262,11 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
     converges to saddles.  Every end point inside the box ``max |theta| <=
     bound`` is polished by Newton steps and counted as converged if
     ``|grad L| <= gtol``; runs that leave the box are counted as
-    ``"escaped"`` (diverging), others as ``"not_converged"``.  Distinct points
-    are kept once, up to the parameter symmetries
-    (:func:`~symadam.morse.efficiency_np.canonicalize`).  Starts draw
+    ``"escaped"`` (diverging), others as ``"not_converged"``.  Only repeats of
+    the same float64 point (canonical vectors, :func:`~symadam.morse.efficiency_np.canonicalize`,
+    equal to ``dedupe`` relative) are dropped here; distinct numerical points of
+    one critical point are merged after certification, by a certified distance
+    (:func:`symadam.morse.sweep.deduplicate`).  Starts draw
     ``w, b ~ N(0, init_scale^2)``, ``v ~ N(0, 1)``, ``c = mean(y)``.
 
     Examples
@@ -319,12 +317,19 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
         except _Escaped:
             counts["escaped"] += 1
             continue
+        except ValueError as exc:
+            # scipy < 1.17: trust-exact's Cholesky solve raises on a trial point whose
+            # Hessian overflowed (newer scipy rejects the step); that start escaped too.
+            if "infs or NaNs" not in str(exc):
+                raise
+            counts["escaped"] += 1
+            continue
         gn = float(np.linalg.norm(_grad(t, *args)))
         if not gn <= gtol:
             counts["not_converged"] += 1
             continue
         ct = canonicalize(t, d, activation)
-        if any(np.max(np.abs(ct - q)) < dedupe for q in canon):
+        if any(np.max(np.abs(ct - q)) <= dedupe * (1 + np.max(np.abs(q))) for q in canon):
             counts["duplicate"] += 1
             continue
         canon.append(ct)
@@ -333,7 +338,7 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
 
 
 def planted_minimum(activation: str, width: int, points: int, rng: np.random.Generator,
-                    noise: float = 0.1, tries: int = 20, min_rel_eig: float = 1e-6
+                    noise: float = 0.1, tries: int = 60, min_rel_eig: float = 1e-6
                     ) -> tuple[np.ndarray, np.ndarray, CriticalPoint]:
     """A certified efficient minimum with nonzero residual, near a planted network.
 

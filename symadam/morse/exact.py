@@ -65,8 +65,22 @@ def split_derivation() -> Derivation:
             r"to $\operatorname{diag}\bigl(\nabla^2L_{m-1}(s),\,0,\,t(1-t)V\tfrac2n\sum_i r_i"
             r"\sigma''(z_{ij})\tilde x_i\tilde x_i^{\top}\bigr)$. By Sylvester's law of inertia "
             r"the numbers of zero and negative eigenvalues add up block by block.")
+    t, V, d = sympy.symbols("t V d", real=True)
+    exceptional = sympy.FiniteSet(*sympy.solve(t * (1 - t), t))
+    der.add(r"The coordinate change $(u_1, u_2, v_1, v_2) \mapsto (u, \zeta, V, t)$ has "
+            r"Jacobian determinant $\pm V$ for every $t$, so the congruence holds on the whole "
+            r"line ($V \ne 0$). With $s$ nondegenerate and $D = \sum_i r_i\sigma''(z_{ij})"
+            r"\tilde x_i\tilde x_i^{\top}$ ($(d+1)\times(d+1)$) invertible, the last block "
+            r"$t(1-t)V\tfrac2nD$ is singular exactly for $t$ in the zero set of $t(1-t)$:",
+            exceptional)
+    der.add(r"where it vanishes: there the Hessian has $1 + (d+1)$ zero eigenvalues "
+            r"(the other copy has output weight 0), elsewhere exactly one; the negative count "
+            r"is that of $\nabla^2L_{m-1}(s)$ plus that of $t(1-t)VD$, whose sign flips at "
+            r"$t = 0$ and $t = 1$.", d + 2, r"\#\{\lambda = 0\}\ (t \in \{0,1\})")
     der.results["linear term"] = first
     der.results["quadratic term"] = second
+    der.results["exceptional t"] = exceptional
+    der.results["zeros at exceptional t"] = d + 2
     return der
 
 

@@ -1,6 +1,6 @@
 """Fully connected feedforward networks: parameter layout and forward pass.
 
-Parameter layout of ``theta`` (DESIGN.md): layer by layer from the input,
+Parameter layout of ``theta`` (docs/conventions.md): layer by layer from the input,
 each layer's weight matrix (shape out x in, row-major) followed by its bias
 vector.  A shallow network ``(d, m, 1)`` is therefore ``(w: m x d, b: m,
 v: 1 x m, c: 1)``, realising ``N(x) = c + sum_j v_j sigma(w_j . x + b_j)``.

@@ -129,8 +129,8 @@ def run(args: "argparse.Namespace") -> int:
 
 def _untuned_values(method, args) -> dict:
     """``--eps/--beta1/--beta2`` given on the command line: validated, untuned parameters only."""
-    import sympy
 
+    from ..core.expr import to_rational
     from ..core.validate import check_positive, check_unit_interval
 
     out = {}
@@ -138,10 +138,7 @@ def _untuned_values(method, args) -> dict:
         text = getattr(args, name, None)
         if text is None:
             continue
-        try:
-            v = sympy.Rational(str(text).strip())
-        except (TypeError, ValueError, ZeroDivisionError):
-            raise ValueError(f"{name} must be a real number, got {text!r}") from None
+        v = to_rational(text, name)
         check_positive(name, v) if name == "eps" else check_unit_interval(name, v)
         names = [p.symbol.name for p in method.params]
         if name not in names:

@@ -113,7 +113,6 @@ def _check_map(m: IterationMap, cp: sympy.Expr) -> None:
             raise ValueError(f"{m.name}: tuned parameter {p.symbol.name} has no domain "
                              "(give Parameter(lower=..., upper=...))")
 
-
 def _float_worst(facs: list, values: dict, kappa: Any) -> float:
     vals = {s: sympy.Float(v, 30) for s, v in values.items()}
     return act.worst_case_float(facs, vals, 1.0, float(kappa))[0]

@@ -34,7 +34,8 @@ class NotProvenError(RuntimeError):
 def parse_kappa(kappa: Any) -> sympy.Expr:
     """A condition number as an exact sympy number ``>= 1``: ``"7/3"``, ``"2.5"``, ``1e400``, 3.
 
-    Floats are read through their decimal string (``0.1`` is ``1/10``).
+    Text and floats go through :func:`symadam.core.expr.to_rational` (``0.1`` is ``1/10``;
+    nothing is evaluated); exact sympy algebraic numbers (breakpoints) are taken as they are.
 
     Examples
     --------
@@ -45,20 +46,14 @@ def parse_kappa(kappa: Any) -> sympy.Expr:
     ...
     ValueError: kappa must be >= 1 (condition number L/mu), got '0.5'
     """
-    if isinstance(kappa, bool) or type(kappa).__name__ == "bool_":
-        raise ValueError(f"kappa must be a real number, got {kappa!r}")
-    if isinstance(kappa, sympy.Basic):
-        v = kappa
+    from ..core.expr import to_rational
+
+    if isinstance(kappa, sympy.Basic) and not isinstance(kappa, (sympy.Rational, sympy.Float)):
+        v = kappa                                   # an exact algebraic number (a breakpoint)
         if not (v.is_number and v.is_real and v.is_finite):
             raise ValueError(f"kappa must be a finite real number, got {kappa!r}")
     else:
-        s = str(kappa).strip()
-        if s.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-            raise ValueError(f"kappa must be finite, got {kappa!r}")
-        try:
-            v = sympy.Rational(s)
-        except (TypeError, ValueError, ZeroDivisionError):
-            raise ValueError(f"kappa must be a real number >= 1, got {kappa!r}") from None
+        v = to_rational(kappa, "kappa")             # text is read, never evaluated
     if not bool(v >= 1):
         raise ValueError(f"kappa must be >= 1 (condition number L/mu), got {kappa!r}")
     return v
@@ -286,9 +281,39 @@ class Tuning:
             out[name] = sympy.N(v, dps)
         return out
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter's rich display: rate, tuned parameters and active set as mathematics.
+
+        Examples
+        --------
+        >>> from symadam.rates.engine import tune
+        >>> print(tune("gd")._repr_markdown_())
+        **Optimal tuning of `gd` on quadratics...
+        | rate | $\\rho = \\frac{\\kappa - 1}{\\kappa + 1}$ |
+        | parameter | $h = \\frac{2}{L + \\mu}$ |
+        ...
+        """
+        from ..core.display import latex, markdown_rows
+
+        rows = [("rate", f"text:$\\rho = {latex(self.rate)}$")]
+        rows += [("parameter", f"text:${latex(sympy.Symbol(k))} = {latex(v)}$")
+                 for k, v in self.parameters.items()]
+        if len(self.pieces) > 1:
+            rows += [("piece", f"text:$\\kappa \\in {'[' if p.closed_left else '('}"
+                      f"{latex(p.kappa_from)}, {latex(p.kappa_to)}"
+                      f"{')' if p.kappa_to == sympy.oo else ']'}$: {p.active_set}, "
+                      f"$\\rho = {latex(p.rate)}$") for p in self.pieces]
+        rows += [("active set", "text:" + self.active_set),
+                 ("characteristic polynomial", f"text:${latex(self.charpoly)}$")]
+        return markdown_rows(f"Optimal tuning of `{self.method}` on quadratics, "
+                             "spectrum in $[\\mu, L]$, $\\kappa = L/\\mu$", rows,
+                             note="The steps: `.derivation` (LaTeX: `.derivation.to_latex()`).")
+
 
 def _exact(x: Any) -> sympy.Expr:
-    """A number as an exact sympy rational (via its decimal string)."""
-    if isinstance(x, sympy.Basic):
+    """A number as an exact sympy rational (text read by ``to_rational``, never evaluated)."""
+    from ..core.expr import to_rational
+
+    if isinstance(x, sympy.Basic) and not isinstance(x, (sympy.Rational, sympy.Float)):
         return x
-    return sympy.Rational(str(x))
+    return to_rational(x, "value")

@@ -30,7 +30,7 @@ from ..networks.activations import Activation
 from ..networks.network import Network
 
 __all__ = ["KinkProblem", "sample_problem", "kink_set", "loss_roundoff_bound",
-           "coordinate_derivatives", "approach_sequence", "RELU_COMPLEX"]
+           "coordinate_derivatives", "approach_sequence", "perturbation_test", "RELU_COMPLEX"]
 
 U = 2.0 ** -53
 
@@ -309,3 +309,44 @@ def approach_sequence(net: Network, theta: ArrayLike, x: ArrayLike, deltas: Arra
         target = np.where(zs0[li][0] > 0, 1.0, -1.0)
         ok &= np.all((np.sign(zsn[li]) == target).reshape(len(out), -1), axis=1)
     return out, ok
+
+
+def perturbation_test(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike,
+                      rng: np.random.Generator, count: int = 4000,
+                      scales: tuple[int, int] = (1, 30)) -> dict:
+    """Is ``theta`` a local minimum?  Risk differences at random perturbations, in rounding units.
+
+    Draws ``count`` perturbations ``d`` uniform in ``[-1/2, 1/2]^P`` scaled by
+    ``2^-k`` (``k`` uniform in ``scales``) and returns ``ratio = min_d (L(theta + d) -
+    L(theta)) / (E(theta) + E(theta + d))`` with ``E`` the rigorous rounding bound
+    of :func:`loss_roundoff_bound` (capped at 1 from above): ``ratio >= -1`` means no
+    sampled perturbation lowers the risk beyond rounding; ``ratio < -1`` is a
+    certified descent (then ``drop`` is the largest decrease found and ``direction``
+    its perturbation).
+
+    Examples
+    --------
+    >>> net = Network((1, 1, 1), "relu")
+    >>> x, y = [[0.0], [1.0], [2.0]], [-0.25, 1.5, 1.75]     # the kink minimum, s = 1/4
+    >>> perturbation_test(net, [1.0, 0.0, 1.0, 0.0], x, y, np.random.default_rng(0))["ratio"] >= -1
+    True
+    >>> y = [0.25, 0.5, 2.25]                                 # s = -1/4: not a minimum
+    >>> perturbation_test(net, [1.0, 0.0, 1.0, 0.0], x, y, np.random.default_rng(0))["ratio"] < -1
+    True
+    """
+    th = np.asarray(theta, dtype=np.float64)
+    lo, hi = scales
+    d = rng.uniform(-0.5, 0.5, size=(count, th.size))
+    d *= 2.0 ** -rng.integers(lo, hi, size=(count, 1))
+    L0 = net.risk(th, x, y)
+    dL = net.risk(th + d, x, y) - L0
+    E0 = loss_roundoff_bound(net, th, x, y)
+    ratio, drop, where = 1.0, 0.0, None
+    for i in np.nonzero(dL < 0)[0]:
+        r = float(dL[i]) / (E0 + loss_roundoff_bound(net, th + d[i], x, y))
+        if r < ratio:
+            ratio = r
+        if dL[i] < drop:
+            drop, where = float(dL[i]), d[i]
+    return {"ratio": ratio, "drop": drop,
+            "direction": None if where is None else [float(v) for v in where]}

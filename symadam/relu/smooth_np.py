@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # annotations only
     from ..networks.network import Network
 
 __all__ = ["FAMILIES", "smooth_relu", "complex_step_gradient", "approximation_gradient",
-           "convergence_study"]
+           "convergence_study", "log_rate_fit", "admissibility"]
 
 FAMILIES = ("hermite", "shifted_softplus", "softplus")
 
@@ -273,3 +273,72 @@ def convergence_study(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike
         if np.all(lr > 0):
             slope_log = float(np.polyfit(lr, le - np.log(lr), 1)[0])
     return {"r": rs, "error": errs, "slope": slope, "slope_log": slope_log}
+
+
+def log_rate_fit(rs: Sequence[float], errors: Sequence[float]) -> dict:
+    """Tell ``(A log r + B)/r`` from a power law ``C r^-p``: both least-squares fits.
+
+    ``r * err`` is fitted by ``A log r + B`` (linear least squares); its
+    ``max_rel_residual`` is ``max |r err - (A log r + B)| / (r err)``.  The power
+    law is fitted on log-log axes; ``power_max_log_residual`` is its largest
+    ``|log err - (log C - p log r)|``.  Over ``r = 10^4 .. 10^13`` an error
+    ``(A log r + B)/r`` fits the first to ~1e-4 and the second only to ~0.1,
+    while ``r^-0.9`` (whose ``r err = C r^0.1`` is convex in ``log r``) misses
+    the first by ~0.1 and fits the second exactly.
+
+    Examples
+    --------
+    >>> rs = 10.0 ** np.arange(4, 14)
+    >>> fit = log_rate_fit(rs, (3 * np.log(rs) + 1) / rs)
+    >>> round(fit["A"], 10), fit["max_rel_residual"] < 1e-12, fit["power_max_log_residual"] > 0.05
+    (3.0, True, True)
+    >>> log_rate_fit(rs, rs ** -0.9)["max_rel_residual"] > 0.05
+    True
+    """
+    r = np.asarray(rs, dtype=np.float64)
+    e = np.asarray(errors, dtype=np.float64)
+    if r.shape != e.shape or r.size < 3 or not np.all((r > 1) & (e > 0)):
+        raise ValueError("rs and errors must be equal-length arrays (>= 3) with r > 1, err > 0")
+    L = np.log(r)
+    M = np.vstack([L, np.ones_like(L)]).T
+    (A, B), *_ = np.linalg.lstsq(M, r * e, rcond=None)
+    rel = np.abs(r * e - M @ np.array([A, B])) / (r * e)
+    p, logc = np.polyfit(L, np.log(e), 1)
+    plog = np.abs(np.log(e) - (p * L + logc))
+    return {"A": float(A), "B": float(B), "max_rel_residual": float(rel.max()),
+            "power_exponent": float(-p), "power_max_log_residual": float(plog.max())}
+
+
+def admissibility(family: str, rs: Sequence[float], z: ArrayLike | None = None) -> dict:
+    """Measure the admissibility conditions of ``R_r`` on a grid of ``z``, for each ``r``.
+
+    For each ``r``: ``sup_dist`` = ``max_z |R_r(z) - max(z, 0)|`` (times ``r``:
+    ``r_sup_dist``), ``sup_d1`` = ``max_z |R_r'(z)|``, ``d1_at_0`` = ``R_r'(0)``,
+    and ``d1_gap`` = ``max |R_r'(z) - 1_{(0, inf)}(z)|`` over the fixed points
+    ``z = -1, -0.01, 0.01, 1`` (pointwise convergence away from 0).  The grid
+    defaults to 20001 points on ``[-2, 2]`` plus the dyadic points near 0.
+
+    Examples
+    --------
+    >>> a = admissibility("shifted_softplus", [1e2, 1e6])
+    >>> a["d1_at_0"][1] < 1e-5 and a["d1_gap"][1] < 1e-6
+    True
+    >>> admissibility("softplus", [1e6])["d1_at_0"]
+    [0.5]
+    """
+    zz = np.concatenate([np.linspace(-2, 2, 20001), 2.0 ** -np.arange(1, 40),
+                         -(2.0 ** -np.arange(1, 40)), [0.0]]) if z is None \
+        else np.asarray(z, dtype=np.float64)
+    fixed = np.array([-1.0, -0.01, 0.01, 1.0])
+    out: dict = {"r": [], "sup_dist": [], "r_sup_dist": [], "sup_d1": [], "d1_at_0": [],
+                 "d1_gap": []}
+    for r in rs:
+        act = smooth_relu(family, r)
+        dist = float(np.max(np.abs(act.f(zz) - np.maximum(zz, 0.0))))
+        out["r"].append(float(r))
+        out["sup_dist"].append(dist)
+        out["r_sup_dist"].append(dist * float(r))
+        out["sup_d1"].append(float(np.max(np.abs(act.d1(zz)))))
+        out["d1_at_0"].append(float(act.d1(np.array(0.0))))
+        out["d1_gap"].append(float(np.max(np.abs(act.d1(fixed) - (fixed > 0)))))
+    return out

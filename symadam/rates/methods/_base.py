@@ -47,6 +47,8 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
+from ...core.expr import to_rational
+
 __all__ = [
     "LAM", "MU", "L", "KAPPA", "Z", "RHO", "N", "THETA", "THETA_PREV",
     "Parameter", "IterationMap", "quadratic_gradient",
@@ -114,9 +116,14 @@ class Parameter:
         >>> b.admits(0), b.admits(1), b.admits(sympy.sqrt(2) - 1)
         (True, False, True)
         """
-        v = sympy.sympify(value)
+        v = (to_rational(value, str(self.symbol)) if isinstance(value, str)  # no eval of text
+             else sympy.sympify(value, strict=True))
         if not v.is_number:
             return False
+        if tol == 0 and v.is_Rational:  # exact: 1e-999 is not 0.0
+            lo, hi = (None if b is None else sympy.sympify(b) for b in (self.lower, self.upper))
+            return ((lo is None or (v > lo if self.lower_open else v >= lo))
+                    and (hi is None or (v < hi if self.upper_open else v <= hi)))
         v = complex(v.evalf(30))
         if abs(v.imag) > tol * (1 + abs(v.real)):
             return False
