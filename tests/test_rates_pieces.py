@@ -134,6 +134,16 @@ def test_relaxed_gd_optimum_on_the_domain_boundary():
     assert t.parameters["omega"] == 1
     assert_identity(t.parameters["h_r"], 2 / (L + MU))
     assert_identity(t.rate, (k - 1) / (k + 1))
+    # independent: the numeric minimax over (h, omega) in a box never beats the piece's rate
+    register_mp_method(MpMethod("relaxed-gd", 1, lambda s, g, q: (
+        (1 - q["omega"]) * s[0] + q["omega"] * (s[0] - q["h_r"] * g(s[0])),), lambda x: (x,)))
+    for kv in (7, 300):
+        rho = mpmath.mpf(str(t.rate_at(kv, 30)))
+        opt = {n: str(x) for n, x in t.parameters_at(L=kv, mu=1, dps=30).items()}
+        v = _minimax_value("relaxed-gd", {"h_r": ("1e-6", "4"), "omega": ("1e-3", "1")}, kv,
+                           [opt, {"h_r": str(1 / kv), "omega": "0.5"},
+                            {"h_r": str(3 / kv), "omega": "0.7"}])
+        assert rho * (1 - mpmath.mpf("1e-9")) <= v <= rho * (1 + mpmath.mpf("1e-6")), (kv, v)
 
 
 def test_exact_kappa_strings_and_refusal_outside_the_pieces(capsys, monkeypatch):
@@ -213,10 +223,20 @@ def test_three_parameter_family_one_piece_and_minimax():
         assert rho * (1 - mpmath.mpf("1e-9")) <= v <= rho * (1 + mpmath.mpf("1e-6"))
 
 
+def _qhm_mp(name):
+    """QHM's recurrence, written again in mpmath (state: theta, the buffer d)."""
+    def step(s, grad, q):
+        g = grad(s[0])
+        dn = q["b_q"] * s[1] + (1 - q["b_q"]) * g
+        return (s[0] - q["a_q"] * ((1 - q["nu_q"]) * g + q["nu_q"] * dn), dn)
+    register_mp_method(MpMethod(name, 2, step, lambda x: (x, 0 * x)))
+
+
 def _qhm(nu_upper):
     a = sympy.Symbol("a_q", positive=True)
     b, nu = sympy.symbols("b_q nu_q", nonnegative=True)
     d = sympy.Symbol("d_q", real=True)
+    _qhm_mp(f"qhm-{nu_upper}")
 
     def step(st, grad, n=None):
         x, dd = st
@@ -245,3 +265,12 @@ def test_qhm_optimum_is_heavy_ball_at_nu_1(nu_upper):
     assert t.parameters["nu_q"] == 1
     assert_identity(t.parameters["a_q"] * (1 - t.parameters["b_q"]), 4 / (sL + smu) ** 2,
                     domain={L: (2, 50), MU: (1 / 10, 1)})
+    # independent: the numeric minimax over (a, b, nu) in a box (nu up to 2 when unbounded)
+    # never beats the piece's rate, from the optimum and from elsewhere
+    kv = 50
+    rho = mpmath.mpf(str(t.rate_at(kv, 30)))
+    opt = {n: str(v) for n, v in t.parameters_at(L=kv, mu=1, dps=30).items()}
+    box = {"a_q": ("1e-4", "4"), "b_q": ("0", "0.999"), "nu_q": ("0", "1" if nu_upper else "2")}
+    v = _minimax_value(f"qhm-{nu_upper}", box, kv,
+                       [opt, {"a_q": "0.5", "b_q": "0.5", "nu_q": "0.5"}])
+    assert rho * (1 - mpmath.mpf("1e-9")) <= v <= rho * (1 + mpmath.mpf("1e-6")), v
