@@ -190,6 +190,30 @@ def test_bad_maps_are_refused():
                             fixed_point=(ZERO,), equations="x")
     with pytest.raises(ValueError, match="has no domain"):
         tune(nodomain)
+    wrongscale = IterationMap(name="wrongscale", title="w", state=(THETA,),
+                              params=(Parameter(h, "step", lower=ZERO, scale=1),),
+                              step=lambda st, grad, n=None: (st[0] - h * grad(st[0]),),
+                              fixed_point=(ZERO,), equations="x")
+    with pytest.raises(ValueError, match="scales"):
+        tune(wrongscale)
+    for bad in ("1/2", "0", "-3", "nan", "1/0", "x**2"):
+        with pytest.raises(ValueError, match="kappa"):
+            local_rate("gd", kappa=bad)
+
+
+def test_cannot_decide_is_exit_1_not_2(capsys, monkeypatch):
+    """A refusal of the engine itself (no piece at any kappa) is a shortfall: one line, exit 1."""
+    import symadam.rates.engine as engine
+    from symadam.core.validate import ShortfallError
+
+    assert issubclass(NotProvenError, ShortfallError)
+
+    def refuse(m):
+        raise NotProvenError("gd: no active set is feasible and valid at any kappa > 1")
+    monkeypatch.setattr(engine, "tune", refuse)
+    assert main(["rate", "gd", "--json"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no active set is feasible" in err
 
 
 def _three_momentum():

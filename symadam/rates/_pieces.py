@@ -39,6 +39,7 @@ import sympy
 from . import _active_set as act
 from ._algebraic import rational_between, real_roots_above, zero_polynomials
 from .methods._base import KAPPA, LAM, RHO, Z
+from .tuning import NotProvenError
 
 __all__ = ["Candidate", "Piece", "enumerate_candidates", "derive_pieces", "evaluate",
            "worst_modulus"]
@@ -347,13 +348,14 @@ def derive_pieces(params: tuple, charpoly: sympy.Expr, fixed: dict, max_rounds: 
         if not new:
             break
     else:  # pragma: no cover
-        raise RuntimeError("the event set did not close after {max_rounds} rounds")
+        raise NotProvenError(f"the event set did not close after {max_rounds} rounds: cannot "
+                             "decide where the answer holds")
     pieces = []
     for lo, hi, ss, info in intervals:
         wins = [i[0] for i in info]
         if wins[0] is not wins[1]:
-            raise RuntimeError(f"the winner differs at kappa = {ss[0]} and {ss[1]} inside one "
-                               "interval: an event is missing")
+            raise NotProvenError(f"the winner differs at kappa = {ss[0]} and {ss[1]} inside one "
+                                 "interval: an event is missing, so no piece is proven there")
         if wins[0] is None:
             continue
         if pieces and pieces[-1].candidate is wins[0] and pieces[-1].kappa_to == lo:

@@ -166,8 +166,8 @@ def _tune(m: IterationMap) -> Tuning:
     c = sympy.Dummy("c", positive=True)
     sub = {LAM: c * LAM, **{p.symbol: c**p.scale * p.symbol for p in m.params}}
     if sympy.cancel(cp.subs(sub, simultaneous=True) - cp) != 0:
-        raise NotImplementedError(f"{m.name}: the declared parameter scales do not leave "
-                                  "det(zI - J) invariant under lambda -> c lambda")
+        raise ValueError(f"{m.name}: the declared parameter scales (Parameter.scale) do not "
+                         "leave det(zI - J) invariant under lambda -> c lambda")
     scales = ", ".join(f"{sympy.latex(p.symbol)} \\to c^{{{p.scale}}}{sympy.latex(p.symbol)}"
                        for p in m.params)
     d.add(r"$\det(zI - J)$ is unchanged under $\lambda \to c\lambda$, " + f"${scales}$, so "
@@ -267,7 +267,8 @@ def tune(method: "str | IterationMap") -> Tuning:
     ------
     ValueError
         For an unknown method name, a map whose linearization is not polynomial in
-        ``lambda``, or a tuned parameter without a domain.
+        ``lambda``, a tuned parameter without a domain, or declared curvature scales
+        (``Parameter.scale``) that do not leave ``det(zI - J)`` invariant.
     NotProvenError
         If no active set is feasible and valid at any ``kappa > 1``.
 

@@ -15,19 +15,23 @@ from typing import Any
 import sympy
 
 from ..core.derivation import Derivation
+from ..core.validate import ShortfallError
 from .methods._base import KAPPA, MU
 from .methods._base import L as L_SYM
 
 __all__ = ["NotProvenError", "TuningPiece", "Tuning", "parse_kappa"]
 
 
-class NotProvenError(RuntimeError):
+class NotProvenError(ShortfallError, RuntimeError):
     """The engine cannot decide here: no derived piece covers the input (CLI exit 1).
+
+    A :class:`~symadam.core.validate.ShortfallError` (not bad input), so every command
+    prints the reason on one line and exits 1.
 
     Examples
     --------
-    >>> issubclass(NotProvenError, RuntimeError)
-    True
+    >>> issubclass(NotProvenError, ShortfallError), issubclass(NotProvenError, ValueError)
+    (True, False)
     """
 
 
