@@ -32,9 +32,11 @@ from ..core.identity import agreeing_digits
 from ..core.record import Sabotage, dps_precision
 from .engine import tune
 from .methods import KAPPA, MU, L, get_method
+from .methods.heavy_ball import fixed_momentum
 from .minimax_mp import minimax
 from .optimality import optimality_derivation, p1_lower_bound
 from .spectral_mp import char_value, iteration_matrix, worst_case_radius
+from .tuning import TuningPiece
 
 _METHODS = {"gd": "gd", "heavy_ball": "heavy-ball", "nesterov": "nesterov"}
 _STATEMENTS = {
@@ -294,6 +296,84 @@ def _check_lower_bound(ctx):
                         "typed-in lower bound",
                         f"heavy ball vs lower bound: {min_digits} digits", min_digits,
                         precision=dps_precision(ctx.dps, min_digits), cases=rows)
+
+
+#: Heavy ball with its momentum fixed: the optimum changes character at a breakpoint in kappa.
+_FIXED_BETA = sympy.Rational(99, 100)
+
+
+def _one_piece(tune_orig):
+    """Sabotage: the fixed-momentum tuning as one piece, sqrt(beta) for every kappa >= 1."""
+    def wrong(m):
+        t = tune_orig(m)
+        if m != fixed_momentum(_FIXED_BETA):
+            return t
+        p = t.pieces[0]
+        one = TuningPiece(sympy.Integer(1), sympy.oo, True, p.rate, p.parameters,
+                          p.parameters_kappa, p.active_set)
+        return dataclasses.replace(t, rate=p.rate, parameters=p.parameters,
+                                   parameters_kappa=p.parameters_kappa, pieces=(one,))
+    return wrong
+
+
+@claim("rates.heavy_ball_fixed_momentum", paper="standard", precision="dps",
+       statement=r"Heavy ball with its momentum fixed at $\beta = 99/100$ and only the step "
+                 r"$h$ tuned has optimal local rate $\sqrt\beta$ exactly for $1 \le \kappa "
+                 r"\le \kappa^* = \big(\frac{1+\sqrt\beta}{1-\sqrt\beta}\big)^2 = 79201 + "
+                 r"23880\sqrt{11}$ and a larger, real-root equioscillation rate beyond: the "
+                 r"engine's two pieces and exact breakpoint; at random $\kappa$ on both sides "
+                 r"of $\kappa^*$ the derived step attains the piece's rate and a numeric "
+                 r"minimax over $h$ finds no faster step.",
+       derive=lambda: tune(fixed_momentum(_FIXED_BETA)).derivation,
+       depends_on=("rates.heavy_ball",),
+       sabotage=Sabotage("one piece: sqrt(beta) for every kappa (no breakpoint)",
+                         {"tune": _one_piece}))
+def _check_fixed_momentum(ctx):
+    t = tune(fixed_momentum(_FIXED_BETA))
+    rng = _rng(ctx)
+    rows, digits, ok = [], 10**6, True
+    wp = ctx.dps + 10                           # working digits: kappa up to 3e6 costs ~6
+    with mpmath.workdps(wp):
+        beta = _mp(_FIXED_BETA, {}, wp)
+        sb = mpmath.sqrt(beta)
+        kstar = ((1 + sb) / (1 - sb)) ** 2                    # typed in: Polyak's kappa*
+        bps = [_mp(b, {}, wp) for b in t.breakpoints]
+        bdig = agreeing_digits(bps[0], kstar) if len(bps) == 1 else 0
+        digits = min(digits, bdig)
+        ki = int(mpmath.floor(kstar))
+        kappas = [(_rational(rng, 2, 10000), "left"), (ki - int(rng.integers(1, 1000)), "left"),
+                  (ki + int(rng.integers(1000, 5000)), "right"),
+                  (_rational(rng, 300000, 3000000), "right")]
+        for kappa, side in kappas:
+            kappa = sympy.Rational(kappa)
+            rho = _mp(t.rate_at(kappa, wp + 10), {}, wp)
+            hh = _mp(t.parameters_at(L=kappa, mu=1, dps=wp + 10)["h"], {}, wp)
+            kmp = _mp(kappa, {}, wp)
+            worst, _ = worst_case_radius("heavy-ball", {"h": hh, "beta": beta}, 1, kmp, 17, wp)
+            dig = agreeing_digits(worst, rho)
+            digits = min(digits, dig)
+            hf = float(hh)
+            v, at = minimax("heavy-ball", {"h": (str(hf / 100), str(8 / float(kappa) + 1e-9))},
+                            1, float(kappa), [{"h": hf}, {"h": hf / 3}, {"h": hf * 3}],
+                            fixed={"beta": "0.99"}, dps=25, iterations=40, points=24)
+            beaten = bool(v < rho * (1 - mpmath.mpf("1e-9")))
+            character = (abs(v - sb) < mpmath.mpf("1e-9") if side == "left"
+                         else v > sb * (1 + mpmath.mpf("1e-7")))
+            ok &= not beaten and bool(character)
+            rows.append({"kappa": str(kappa), "side of kappa*": side,
+                         "rate": mpmath.nstr(rho, 20), "digits": dig,
+                         "numeric_minimax": mpmath.nstr(v, 15), "beaten": beaten,
+                         "minimax_is_sqrt_beta": bool(abs(v - sb) < mpmath.mpf("1e-9"))})
+    ok &= digits >= ctx.dps - 5
+    return ctx.evidence(
+        ok, f"breakpoint against the typed-in ((1+sqrt b)/(1-sqrt b))^2; spectral radius "
+        f"(mpmath.eig, heavy ball's mpmath recurrence with beta = 0.99) at the derived step, max "
+        f"over 17 lambdas, at {wp} digits; numeric minimax over h (Nelder-Mead, "
+        "3 starts, worst radius over the whole lambda interval) at 4 kappa, 2 on each side",
+        f"breakpoint {bdig} digits, rates attained to {digits} digits; minimax "
+        f"{'never' if ok else 'may be'} below, sqrt(beta) left of kappa* only", digits,
+        precision=dps_precision(ctx.dps, digits), cases=rows, pieces=len(t.pieces),
+        breakpoint_digits=bdig)
 
 
 from . import claims_adam  # noqa: E402,F401  (registers rates.adam*, rates.rmsprop*)
