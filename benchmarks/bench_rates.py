@@ -1,6 +1,12 @@
 """Benchmark: `symadam verify rates` wall time, and symadam vs PEPit on GD and heavy ball.
 
 Run:  python benchmarks/bench_rates.py            (needs `pip install pepit`, extra [bench])
+      python benchmarks/bench_rates.py --engine    (only 0. and 1.; no PEPit needed)
+
+0. The piecewise rate engine (issue 16): warm-process time of `tune` per method (registered
+   methods and unregistered maps: fixed-momentum heavy ball, the three-parameter momentum
+   family), with the number of solution branches, event polynomials and pieces, against the
+   baseline of re-deriving gradient descent in the same run.
 
 1. Cold-process wall time of `symadam verify rates` (target < 20 s on 2 cores), against
    the baseline of a cold `python -c "import symadam"` in the same run.
@@ -83,6 +89,48 @@ def exact_quadratic_hb(L, mu, h, beta, n, grid=4001):
     return best
 
 
+def engine_bench() -> None:
+    """Time `tune` per method, fresh caches, ratio to gradient descent's derivation."""
+    import symadam
+    from symadam.rates import engine as eng
+    from symadam.rates.methods import THETA, THETA_PREV, IterationMap, Parameter
+
+    zero, one = sympy.Integer(0), sympy.Integer(1)
+    h = sympy.Symbol("h", positive=True)
+    beta = sympy.Rational(99, 100)
+    hb99 = IterationMap(name="hb-fixed", title="heavy ball, beta = 99/100",
+                        state=(THETA, THETA_PREV),
+                        params=(Parameter(h, "step", lower=zero, scale=-1),),
+                        step=lambda st, grad, n=None: (st[0] - h * grad(st[0])
+                                                       + beta * (st[0] - st[1]), st[0]),
+                        fixed_point=(zero, zero), equations="x")
+    a, b, g = sympy.symbols("alpha b3 gamma3", nonnegative=True)
+    three = IterationMap(
+        name="three-momentum", title="three-parameter momentum", state=(THETA, THETA_PREV),
+        params=(Parameter(a, "step", lower=zero, scale=-1),
+                Parameter(b, "momentum", lower=zero, upper=one, lower_open=False),
+                Parameter(g, "extrapolation", lower=zero, upper=one, lower_open=False)),
+        step=lambda st, grad, n=None: (st[0] + b * (st[0] - st[1])
+                                       - a * grad(st[0] + g * (st[0] - st[1])), st[0]),
+        fixed_point=(zero, zero), equations="x")
+    rows, base = [], None
+    for m in ("gd", "heavy-ball", "nesterov", "rmsprop", "adam", hb99, three):
+        eng._tune.cache_clear()
+        eng._linearize.cache_clear()
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        t = symadam.tune(m)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        base = base or cpu
+        name = m if isinstance(m, str) else m.name
+        rows.append((name, wall, cpu, cpu / base, len(t.pieces),
+                     ", ".join(str(x) for x in t.breakpoints) or "-"))
+    print("\n| method | wall | CPU | CPU / gd | pieces | breakpoints |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]:.1f} s | {r[2]:.1f} s | {r[3]:.1f} | {r[4]} | {r[5]} |")
+
+
 def main() -> None:
     import symadam
     from symadam.rates.methods import KAPPA, MU
@@ -91,6 +139,12 @@ def main() -> None:
     print(f"# bench_rates  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
           f"python {platform.python_version()}  cores: 2")
     base, _ = cold([sys.executable, "-c", "import symadam"])
+    if "--engine" in sys.argv:
+        wall, rc = cold(["symadam", "verify", "rates", "--json"])
+        print(f"cold `symadam verify rates`: {wall:.1f} s (exit {rc}); cold `import symadam`: "
+              f"{base:.1f} s; ratio {wall / base:.1f}")
+        engine_bench()
+        return
     wall, rc = cold(["symadam", "verify", "rates", "--json"])
     print(f"cold `symadam verify rates` (all rates.* claims, incl. Adam/RMSprop): {wall:.1f} s "
           f"(exit {rc}); cold `import symadam`: {base:.1f} s; ratio {wall / base:.1f}")

@@ -40,3 +40,38 @@ def test_verify_all_adam_claims():
     runs = {e.claim_id: e for e in evs}["rates.adam"].details["runs"]
     assert {r["kappa"] for r in runs} >= {"10", "100", "1000"}
     assert all(r["digits"] >= 4 and r["transient_steps"] is not None for r in runs)
+
+
+def test_off_by_one_bias_correction_in_the_mpmath_route_is_rejected(monkeypatch):
+    """Issue 17's mutation that escaped `verify`: an off-by-one in the bias correction of the
+    mpmath iteration (1 - beta1^(n+1)) leaves the rate unchanged, so only a step-level comparison
+    with the exact map catches it: rates.adam compares the first 4 steps to all digits."""
+    import sys
+    import types
+
+    import symadam.rates.adam_iterate_mp as route
+    from symadam.core.record import CheckContext
+    from symadam.rates import claims_adam
+
+    src = open(route.__file__).read()
+    old = "bc1 = one - p1 if bias_correction else one"
+    assert src.count(old) == 1
+    mutant = types.ModuleType("symadam.rates._mutant_adam_iterate_mp")
+    mutant.__dict__["__package__"] = "symadam.rates"
+    monkeypatch.setitem(sys.modules, mutant.__name__, mutant)   # dataclasses look it up
+    exec(compile(src.replace(old, "bc1 = one - p1 * b1 if bias_correction else one"),
+                 "mutant", "exec"), mutant.__dict__)
+    monkeypatch.setattr(claims_adam, "adam_iterate", mutant.adam_iterate)
+    monkeypatch.setattr(claims_adam, "precise_local_rate", mutant.precise_local_rate)
+    ev = load_all()["rates.adam"].check(CheckContext("rates.adam", dps=30))
+    assert ev.status == "failed"
+    assert ev.details["first_steps_digits"] < 5
+    assert min(r["digits"] for r in ev.details["precise_runs"]) >= 25   # the rate is unchanged
+
+
+def test_precise_and_transient_digits_are_both_reported():
+    ev = _run_one(("rates.rmsprop", 30, 0))
+    assert ev.status == "verified", ev.details
+    assert ev.precision == {"kind": "dps", "dps": 30, "digits": ev.digits}
+    assert ev.digits >= 25 and ev.details["first_steps_digits"] >= 25
+    assert 4 <= ev.details["transient_runs_min_digits"] < ev.digits

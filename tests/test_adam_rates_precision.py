@@ -303,3 +303,37 @@ def test_dense_hessian_kappa_37_optimal_and_off_optimal(extra):
         rho = max(abs(z) for lam in (1, 5, 37)
                   for z in mpmath.polyroots([1, -(1 + b - h * lam), b]))
     assert agreeing_digits(res["rate"], rho) >= 12
+
+
+def test_precise_local_rate_reaches_the_working_precision():
+    """Started deep in the local regime, each eigen-coordinate follows its linear recurrence
+    to the working precision: Polyak's rate (typed in) to >= dps - 5 digits at kappa = 1000."""
+    from symadam.rates.adam_iterate_mp import precise_local_rate
+
+    p = polyak(1000, "10", dps=80)
+    res = precise_local_rate(["1", "1000"], lr=p["lr"], beta1=p["beta1"], beta2="0.95",
+                             eps="10", dps=70)
+    assert all(agreeing_digits(r, p["rho"]) >= 65 for r in res["rates"])
+    assert res["max_offset"] < mpf(10) ** -75
+    res = precise_local_rate(["1", "1000"], lr=p["lr_gd"], beta1=0, beta2="0.95", eps="10",
+                             dps=70)
+    assert all(agreeing_digits(r, p["rho_gd"]) >= 65 for r in res["rates"])
+
+
+def test_mpmath_route_equals_the_exact_map_step_by_step():
+    """The first steps of the mpmath iteration against the exact sympy map (nested radicals)."""
+    import sympy
+
+    from symadam.rates.adam_linearization import exact_iterates
+
+    for method, b1, inside in (("adam", "0.9", False), ("rmsprop", "0", False),
+                               ("adam", "0.5", True)):
+        p = dict(lr="0.05", beta1=b1, beta2="0.9", eps="0.1")
+        ex = exact_iterates(method, ["2", "3"], ["0.3", "-0.7"], 4, eps_inside=inside, **p)
+        run = adam_iterate(diagonal_quadratic(["2", "3"]), ["0.3", "-0.7"], 4, dps=60,
+                           eps_inside=inside, **p)
+        with mpmath.workdps(70):
+            for n in range(5):
+                for i in range(2):
+                    exact = mpf(str(sympy.N(ex[n][i], 70)))
+                    assert agreeing_digits(run.theta[n][i], exact) >= 58, (method, n, i)

@@ -37,7 +37,7 @@ from ..core.derivation import Derivation
 
 __all__ = [
     "SYMBOLS", "AdaptiveMap", "adaptive_map", "linearize_adaptive", "adam_as_heavy_ball",
-    "block_char_poly",
+    "block_char_poly", "exact_iterates",
 ]
 
 _p = dict(positive=True)
@@ -296,3 +296,48 @@ def adam_as_heavy_ball() -> Derivation:
           r"$(h_n, b_n) \to$", sympy.Matrix([h_lim, b1]))
     d.results.update(h_n=h_n, b_n=b_n, h_limit=h_lim, momentum_limit=b1)
     return d
+
+
+def exact_iterates(method: str, eigenvalues, theta0, steps: int, *, lr, beta1, beta2, eps,
+                   eps_inside: bool = False) -> list:
+    """The first ``steps`` bias-corrected iterates, exactly, on a diagonal quadratic.
+
+    The map of :func:`adaptive_map` with ``c1 = 1 - beta1^n``, ``c2 = 1 - beta2^n``
+    at step ``n`` (``n = 1, 2, ...``; RMSprop has no ``c1``), from ``m = v = 0``,
+    on ``F = 1/2 sum_i lam_i theta_i^2``; all inputs are exact (decimal strings or
+    rationals), the outputs are sympy numbers (nested square roots), so a numeric
+    route can be compared with them at any precision.  Keep ``steps`` small:
+    the radicals nest one level per step.
+
+    Returns
+    -------
+    list of tuple
+        ``theta_n`` for ``n = 0..steps``.
+
+    Examples
+    --------
+    >>> it = exact_iterates("adam", ["1"], ["1"], 1, lr="1/10", beta1="9/10", beta2="99/100",
+    ...                     eps="1")
+    >>> it[1]        # m_hat = g = 1, sqrt(v_hat) = |g| = 1: theta_1 = 1 - (1/10)/(1 + 1)
+    (19/20,)
+    """
+    S = SYMBOLS
+    q = {k: sympy.Rational(str(v)) for k, v in
+         dict(gamma=lr, beta1=beta1 if method == "adam" else 0, beta2=beta2, eps=eps).items()}
+    mp = adaptive_map(method, eps_inside)
+    th_new, m_new, v_new = mp.update
+    lams = [sympy.Rational(str(x)) for x in eigenvalues]
+    th = [sympy.Rational(str(x)) for x in theta0]
+    m = [sympy.Integer(0)] * len(th)
+    v = [sympy.Integer(0)] * len(th)
+    base = {S[k]: val for k, val in q.items() if k in ("gamma", "beta2", "eps")}
+    if method == "adam":
+        base[S["beta1"]] = q["beta1"]
+    out = [tuple(th)]
+    for n in range(1, steps + 1):
+        c = {**base, S["c1"]: 1 - q["beta1"] ** n, S["c2"]: 1 - q["beta2"] ** n}
+        for i, lam in enumerate(lams):
+            at = {**c, S["theta"]: th[i], S["m"]: m[i], S["v"]: v[i], S["g"]: lam * th[i]}
+            th[i], m[i], v[i] = (e.xreplace(at) for e in (th_new, m_new, v_new))
+        out.append(tuple(th))
+    return out

@@ -62,7 +62,7 @@ def adam_rate_derivation() -> Derivation:
     d = Derivation("Adam: optimal local tuning and rate (engine)")
     d.extend(t.derivation)
     d.add(r"The rate does not involve $\beta_2$ or $\varepsilon$: it holds for every "
-          r"$\beta_2 \in (0, 1)$, $\varepsilon > 0$; $\varepsilon$ only rescales $\gamma$.")
+          r"$\beta_2 \in [0, 1)$, $\varepsilon > 0$; $\varepsilon$ only rescales $\gamma$.")
     d.results.update(rate=t.rate, beta1=t.parameters["beta1"], gamma=t.parameters["gamma"])
     return d
 

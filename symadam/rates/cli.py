@@ -2,10 +2,15 @@
 
 METHOD is any name in :data:`symadam.rates.methods.METHODS` (``gd``,
 ``heavy-ball``, ``nesterov``, and methods other modules register).
-``--json`` prints ``{"method", "rate", "parameters", "active_set"}`` plus
-``"rate_at_kappa"`` (a decimal string with ``--dps`` digits) when ``--kappa``
-is given; ``rate`` and ``parameters`` are strings ``sympy.sympify`` parses, in
-``kappa`` and in ``L``, ``mu`` (and untuned parameters such as ``eps``).
+``--json`` prints ``{"method", "rate", "parameters", "active_set", "pieces"}``
+plus ``"rate_at_kappa"`` (a decimal string with ``--dps`` digits, from the piece
+containing ``--kappa``) when ``--kappa`` is given; ``rate`` and ``parameters`` are
+strings ``sympy.sympify`` parses, in ``kappa`` and in ``L``, ``mu`` (and untuned
+parameters such as ``eps``); a ``Piecewise`` if the optimum changes with kappa.
+``pieces`` lists ``{"kappa_from", "kappa_to", "closed_left", "rate", "parameters",
+"active_set"}`` (breakpoints as sympify-able exact strings, ``"oo"`` for infinity).
+Exit 0; 2 on bad input; 1 if ``--kappa`` lies in no derived piece (the engine
+cannot decide there), with the reason on stderr.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import sys
 
 from ..core.cli_common import add_dps, add_json, emit_json
 from ..core.validate import check_dps
+from .tuning import NotProvenError, parse_kappa
 
 COMMAND = "rate"
 
@@ -55,12 +61,7 @@ def _parse_kappa(text: str):
     ...
     ValueError: kappa must be >= 1 (condition number L/mu), got '1e-400'
     """
-    from ..core.expr import to_rational
-
-    v = to_rational(text, "kappa")
-    if not v >= 1:
-        raise ValueError(f"kappa must be >= 1 (condition number L/mu), got {text!r}")
-    return v
+    return parse_kappa(str(text))
 
 
 def run(args: "argparse.Namespace") -> int:
@@ -88,9 +89,14 @@ def run(args: "argparse.Namespace") -> int:
         "rate": str(t.rate),
         "parameters": {k: str(v) for k, v in t.parameters.items()},
         "active_set": t.active_set,
+        "pieces": [p.to_dict() for p in t.pieces],
     }
     if kappa is not None:
-        out["rate_at_kappa"] = str(t.rate_at(kappa, args.dps))
+        try:
+            out["rate_at_kappa"] = str(t.rate_at(kappa, args.dps))
+        except NotProvenError as exc:
+            print(f"symadam: cannot decide: {exc}", file=sys.stderr)
+            return 1
     at = _untuned_values(method, args)
     if at:
         out["parameters_at"] = _parameters_at(t, at, kappa, args.dps)
@@ -103,9 +109,16 @@ def run(args: "argparse.Namespace") -> int:
         sys.stdout.write(t.derivation.to_latex())
         return 0
     print(f"{method.title} ({method.name})")
-    print(f"  rate        = {out['rate']}")
-    for k, v in out["parameters"].items():
-        print(f"  {k:<11} = {v}")
+    if len(t.pieces) > 1:
+        for p in t.pieces:
+            print(f"  kappa in {p.interval()}  ({p.active_set})")
+            print(f"    rate      = {p.rate}")
+            for k, v in p.parameters.items():
+                print(f"    {k:<9} = {v}")
+    else:
+        print(f"  rate        = {out['rate']}")
+        for k, v in out["parameters"].items():
+            print(f"  {k:<11} = {v}")
     if kappa is not None:
         print(f"  rate at kappa = {args.kappa.strip()}: {out['rate_at_kappa']}")
     for k, v in out.get("parameters_at", {}).items():
@@ -143,7 +156,8 @@ def _parameters_at(t, at: dict, kappa, dps: int) -> dict:
     import sympy
 
     res = {}
-    for k, v in t.parameters.items():
+    params = t.parameters if kappa is None else t.piece_at(kappa).parameters
+    for k, v in params.items():
         e = sympy.sympify(v)
         e = e.subs({s: at[s.name] for s in e.free_symbols if s.name in at})
         if kappa is not None:

@@ -10,12 +10,17 @@ Given an :class:`~symadam.rates.methods.IterationMap`, the engine
    ``lambda in [mu, L]``, and tunes the parameters to minimize it
    (:func:`tune`) by the equioscillation / active-set technique (see
    :mod:`symadam.rates._active_set`): every way the two interval ends can
-   reach a common modulus ``rho`` (real root, complex pair, double root) is a
-   polynomial system; the systems are solved exactly at a sample condition
-   number, infeasible or invalid candidates (those whose true worst case
-   over a dense ``lambda`` grid exceeds ``rho``) are dropped, the best one is
-   re-solved symbolically in ``kappa`` and its optimality is confirmed by
-   perturbing the parameters.
+   reach a common modulus ``rho`` (real root, complex pair, double root),
+   also with parameters pinned at a closed end of their domain, is a
+   polynomial system, solved *symbolically in kappa*;
+4. states where each answer holds (:mod:`symadam.rates._pieces`): the
+   conditions under which a solution is feasible, valid (no root above
+   ``rho`` anywhere on the spectrum) and the best of the active sets change
+   only at the real roots of explicit polynomials in ``kappa``; those exact
+   algebraic numbers are the breakpoints, and a rational sample point decides
+   each interval between them.  The result is a :class:`~symadam.rates.tuning.Tuning`
+   made of :class:`~symadam.rates.tuning.TuningPiece` s; outside every piece
+   the engine refuses (:class:`~symadam.rates.tuning.NotProvenError`).
 
 Nothing here knows the answers; the results are whatever the systems give.
 The declared curvature scaling of each parameter (``Parameter.scale``) is
@@ -27,26 +32,24 @@ so an unregistered :class:`IterationMap` can be tuned too).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
 
 from ..core.derivation import Derivation
 from . import _active_set as act
+from . import _pieces
+from ._algebraic import describe_algebraic
 from ._tidy import in_L_mu as _in_L_mu
 from ._tidy import tidy
-from .methods import KAPPA, LAM, RHO, IterationMap, Z, get_method, quadratic_gradient
+from .methods import KAPPA, LAM, MU, RHO, IterationMap, L, Z, get_method, quadratic_gradient
+from .tuning import NotProvenError, Tuning, TuningPiece, parse_kappa, piecewise
 
-__all__ = ["linearize", "characteristic_polynomial", "Tuning", "tune", "local_rate",
-           "tidy", "SCREEN_KAPPA"]
-
-#: The condition number at which active sets are screened (rational, not a square).
-SCREEN_KAPPA = sympy.Integer(7)
-#: Condition numbers at which the symbolic winner is re-validated.
-CHECK_KAPPAS = (sympy.Rational(3, 2), sympy.Integer(50), sympy.Integer(2000))
+__all__ = ["linearize", "characteristic_polynomial", "Tuning", "TuningPiece", "NotProvenError",
+           "tune", "local_rate", "tidy", "parse_kappa"]
 
 
 def _key(method: "str | IterationMap") -> IterationMap:
@@ -97,161 +100,55 @@ def characteristic_polynomial(method: "str | IterationMap") -> sympy.Expr:
     return sympy.expand((Z * sympy.eye(J.shape[0]) - J).det(method="berkowitz"))
 
 
-@dataclass(frozen=True)
-class Tuning:
-    """The optimal constant tuning of a method on quadratics, as derived by :func:`tune`.
+def _check_map(m: IterationMap, cp: sympy.Expr) -> None:
+    """Bad input: a linearization that is not polynomial in ``lambda``, a tuned parameter
+    without a domain."""
+    try:
+        sympy.Poly(cp, Z, LAM)
+    except sympy.PolynomialError:
+        raise ValueError(f"{m.name}: det(zI - J(lambda)) must be a polynomial in z and lambda "
+                         "(the linearization at the fixed point is not)") from None
+    for p in m.tuned_params:
+        if p.lower is None and p.upper is None:
+            raise ValueError(f"{m.name}: tuned parameter {p.symbol.name} has no domain "
+                             "(give Parameter(lower=..., upper=...))")
 
-    Attributes
-    ----------
-    method : str
-        Registry name.
-    rate : sympy.Expr
-        The optimal worst-case local rate, in ``kappa`` (and untuned parameters).
-    parameters : dict
-        Tuned parameter name -> expression in ``L``, ``mu`` (and untuned parameters).
-    parameters_kappa : dict
-        The same at ``mu = 1, L = kappa``.
-    active_set : str
-        Which constraints are active at the optimum (see ``_active_set``).
-    charpoly : sympy.Expr
-        The characteristic polynomial in ``z``, ``lambda`` and the parameters.
-    derivation : Derivation
-        The steps, printable as LaTeX / Markdown.
-    untuned : dict
-        Untuned parameter name -> its :class:`~symadam.rates.methods.Parameter`
-        (domain used to validate :meth:`parameters_at`).
-
-    Examples
-    --------
-    >>> t = tune("heavy-ball")
-    >>> t.active_set, t.parameters_kappa["beta"]
-    ('mu: d+, L: d-', (sqrt(kappa) - 1)**2/(sqrt(kappa) + 1)**2)
-    """
-
-    method: str
-    rate: sympy.Expr
-    parameters: dict
-    parameters_kappa: dict
-    active_set: str
-    charpoly: sympy.Expr
-    derivation: Derivation = field(compare=False)
-    untuned: dict = field(default_factory=dict, compare=False)
-
-    def rate_at(self, kappa: Any, dps: int = 50) -> sympy.Float:
-        """The rate at a numeric ``kappa`` (``dps`` significant digits).
-
-        Examples
-        --------
-        >>> tune("gd").rate_at(3, dps=20)
-        0.50000000000000000000
-        """
-        from ..core.validate import check_dps, check_kappa
-
-        check_kappa(kappa)
-        check_dps(dps)
-        k = sympy.nsimplify(str(kappa), rational=True) if not isinstance(kappa, sympy.Basic) \
-            else kappa
-        return sympy.N(self.rate.subs(KAPPA, k), dps)
-
-    def parameters_at(self, L: Any, mu: Any, dps: int = 50, **untuned: Any) -> dict:
-        """The tuned parameters at numeric ``L`` and ``mu`` (``dps`` digits).
-
-        Untuned parameters (e.g. Adam's ``eps``) are passed by name.
-
-        Raises
-        ------
-        ValueError
-            If ``L <= 0``, ``mu <= 0``, ``mu > L``, a value is not finite, or an
-            untuned parameter is missing, unknown or outside its domain.
-
-        Examples
-        --------
-        >>> tune("gd").parameters_at(L=3, mu=1, dps=15)
-        {'h': 0.500000000000000}
-        >>> tune("gd").parameters_at(L=1, mu=2)
-        Traceback (most recent call last):
-        ...
-        ValueError: mu must be <= L (got mu=2, L=1)
-        """
-        from ..core.validate import check_dps, check_positive
-
-        check_dps(dps)
-        check_positive("L", L)
-        check_positive("mu", mu)
-        if _exact(mu) > _exact(L):  # exact: float() would merge mu = L + 1 with L for huge L
-            raise ValueError(f"mu must be <= L (got mu={mu}, L={L})")
-        subs = {sympy.Symbol("L", positive=True): _exact(L),
-                sympy.Symbol("mu", positive=True): _exact(mu)}
-        for name, v in untuned.items():
-            if name not in self.untuned:
-                raise ValueError(f"{name} is not an untuned parameter of {self.method} "
-                                 f"(untuned: {', '.join(self.untuned) or 'none'})")
-            self.untuned[name].check(v)
-            subs.update({s: _exact(v) for e in self.parameters.values()
-                         for s in e.free_symbols if s.name == name})
-        out = {}
-        for name, e in self.parameters.items():
-            v = e.subs(subs)
-            missing = sorted(s.name for s in v.free_symbols)
-            if missing:
-                raise ValueError(f"{', '.join(missing)} must be given for {self.method}")
-            out[name] = sympy.N(v, dps)
-        return out
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter's rich display: rate, tuned parameters and active set as mathematics.
-
-        Examples
-        --------
-        >>> print(tune("gd")._repr_markdown_())
-        **Optimal tuning of `gd` on quadratics...
-        | rate | $\\rho = \\frac{\\kappa - 1}{\\kappa + 1}$ |
-        | parameter | $h = \\frac{2}{L + \\mu}$ |
-        ...
-        """
-        from ..core.display import latex, markdown_rows
-
-        rows = [("rate", f"text:$\\rho = {latex(self.rate)}$")]
-        rows += [("parameter", f"text:${latex(sympy.Symbol(k))} = {latex(v)}$")
-                 for k, v in self.parameters.items()]
-        rows += [("active set", "text:" + self.active_set),
-                 ("characteristic polynomial", f"text:${latex(self.charpoly)}$")]
-        return markdown_rows(f"Optimal tuning of `{self.method}` on quadratics, "
-                             "spectrum in $[\\mu, L]$, $\\kappa = L/\\mu$", rows,
-                             note="The steps: `.derivation` (LaTeX: `.derivation.to_latex()`).")
-
-
-def _exact(x: Any) -> sympy.Expr:
-    """A number as an exact sympy rational (via its decimal string)."""
-    if isinstance(x, sympy.Basic):
-        return x
-    return sympy.Rational(str(x))
-
-
-def _numeric(x: Any, subs: dict) -> complex:
-    return complex(sympy.sympify(x).subs(subs).evalf(30))
-
-
-def _feasible(m: IterationMap, tuned: list, sol: dict, fixed: dict) -> bool:
-    r = _numeric(sol[RHO], fixed)
-    if abs(r.imag) > 1e-12 or not r.real > 0:
-        return False
-    return all(m.parameter(s.name).admits(sympy.sympify(sol[s]).subs(fixed)) for s in tuned)
-
-
-def _worst(facs: list, tuned: list, sol: dict, fixed: dict, kappa: Any,
-           scale: dict | None = None) -> float:
-    vals = {s: sympy.Float(_numeric(sol[s], fixed).real, 30) * (scale or {}).get(s, 1)
-            for s in tuned}
-    vals.update(fixed)
+def _float_worst(facs: list, values: dict, kappa: Any) -> float:
+    vals = {s: sympy.Float(v, 30) for s, v in values.items()}
     return act.worst_case_float(facs, vals, 1.0, float(kappa))[0]
+
+
+def _perturbations(m: IterationMap, cand, kappa: Any, fixed: dict) -> tuple[int, int]:
+    """At ``kappa``: how many admissible relative perturbations (+-1e-3) of the tuned
+    parameters do not beat the candidate, out of how many (float screening)."""
+    sub = {KAPPA: kappa, **fixed}
+    tuned = [p.symbol for p in m.tuned_params]
+    base = {s: sympy.N(sympy.sympify(cand.values[s]).subs(sub), 30) for s in tuned}
+    r0 = float(sympy.re(sympy.N(sympy.sympify(cand.values[RHO]).subs(sub), 30)))
+    facs = act.monic_factors(characteristic_polynomial(m))
+    total = worse = 0
+    for signs in itertools.product((-1, 0, 1), repeat=len(tuned)):
+        if not any(signs):
+            continue
+        vals = {s: base[s] * (1 + sg * sympy.Rational(1, 1000)) if base[s] != 0
+                else sympy.Rational(sg, 1000) for s, sg in zip(tuned, signs)}
+        if not all(m.parameter(s.name).admits(v) for s, v in vals.items()):
+            continue
+        total += 1
+        worse += _float_worst(facs, {**vals, **fixed}, kappa) >= r0 * (1 - 1e-9)
+    return worse, total
+
+
+def _same(a: Any, b: Any, kappas: tuple, fixed: dict) -> bool:
+    return all(abs(sympy.N((sympy.sympify(a) - sympy.sympify(b)).subs({KAPPA: k, **fixed}), 50))
+               < sympy.Float("1e-40") for k in kappas)
 
 
 @functools.lru_cache(maxsize=None)
 def _tune(m: IterationMap) -> Tuning:
     J, why = _linearize(m)
     cp = characteristic_polynomial(m)
-    facs = act.monic_factors(cp)
+    _check_map(m, cp)
     tuned = [p.symbol for p in m.tuned_params]
     fixed = {p.symbol: act.sample_value(p) for p in m.params if not p.tuned}
     unknowns = tuned + [RHO]
@@ -269,8 +166,8 @@ def _tune(m: IterationMap) -> Tuning:
     c = sympy.Dummy("c", positive=True)
     sub = {LAM: c * LAM, **{p.symbol: c**p.scale * p.symbol for p in m.params}}
     if sympy.cancel(cp.subs(sub, simultaneous=True) - cp) != 0:
-        raise NotImplementedError(f"{m.name}: the declared parameter scales do not leave "
-                                  "det(zI - J) invariant under lambda -> c lambda")
+        raise ValueError(f"{m.name}: the declared parameter scales (Parameter.scale) do not "
+                         "leave det(zI - J) invariant under lambda -> c lambda")
     scales = ", ".join(f"{sympy.latex(p.symbol)} \\to c^{{{p.scale}}}{sympy.latex(p.symbol)}"
                        for p in m.params)
     d.add(r"$\det(zI - J)$ is unchanged under $\lambda \to c\lambda$, " + f"${scales}$, so "
@@ -279,91 +176,78 @@ def _tune(m: IterationMap) -> Tuning:
     d.add(r"The local rate is the largest root modulus, worst case over the spectrum; at the "
           r"optimum the worst case sits at both ends $\lambda \in \{\mu, L\}$, each reaching "
           r"$\rho$ as a real root $\pm\rho$, a complex pair of modulus $\rho$, or a double root "
-          r"$\pm\rho$ (an active set). Each active set is a polynomial system in "
-          f"$({', '.join(sympy.latex(u) for u in unknowns)})$.",
+          r"$\pm\rho$ (an active set); a tuned parameter may also sit at a closed end of its "
+          r"domain. Each active set is a polynomial system in "
+          f"$({', '.join(sympy.latex(u) for u in unknowns)})$, solved symbolically in $\\kappa$.",
           r"\min_{" + ",".join(sympy.latex(s) for s in tuned) + r"} \max_{\mu\le\lambda\le L}"
           r" \max\{|z| : \det(zI - J(\lambda)) = 0\}", lhs=r"\rho^*")
-    # screening
-    k0 = SCREEN_KAPPA
-    sets = act.enumerate_active_sets(facs, len(unknowns), (sympy.Integer(1), k0))
-    cands = []
-    n_sol = n_feas = 0
-    for order, (aset, eqs) in enumerate(sets):
-        for sol in act.solve_active_set([e.subs(fixed) for e in eqs], unknowns):
-            n_sol += 1
-            if not _feasible(m, tuned, sol, {}):
-                continue
-            n_feas += 1
-            r = _numeric(sol[RHO], {}).real
-            w = _worst(facs, tuned, sol, fixed, k0)
-            if abs(w - r) <= 1e-6 * r:
-                raw = sum(2 if a is not None and a[1][0] == "d" else int(a is not None)
-                          for a in aset)
-                cands.append((round(r, 9), -raw, order, aset, sol))
-    if not cands:
-        raise RuntimeError(f"{m.name}: no feasible active set at kappa = {k0}")
-    cands.sort(key=lambda t: t[:3])
-    best = cands[0]
-    listing = "; ".join(f"{c[3].label()}: $\\rho = {c[0]:.9f}$" for c in cands)
-    d.add(f"At $\\kappa = {k0}$, {len(sets)} active sets were solved exactly: {n_sol} "
-          f"solutions, {n_feas} with $\\rho > 0$ and parameters in their domains; those whose "
-          f"true worst case over a 201-point $\\lambda$ grid equals $\\rho$ "
-          f"are: {listing}. The smallest is {best[3].label()}.")
-    # symbolic solve of the winning active set
-    aset = best[3]
-    eqs = []
-    for a, end in zip(aset, (sympy.Integer(1), KAPPA)):
-        if a is not None:
-            eqs += act.end_equations(facs[a[0]], end, a[1])
-    eqs = [e for e in dict.fromkeys(sympy.expand(e) for e in eqs) if e != 0]
-    d.add(f"The active set {aset.label()} as equations at $\\mu = 1$, $L = \\kappa$:",
-          sympy.Matrix(eqs), lhs=r"0")
-    sols = act.solve_active_set(eqs, unknowns)
-    k0sub = {KAPPA: k0, **fixed}
-    target = {s: _numeric(best[4][s], {}) for s in unknowns}
-    sol = None
-    for s in sols:
-        if all(abs(_numeric(s[u], k0sub) - target[u]) < 1e-9 * (1 + abs(target[u]))
-               for u in unknowns):
-            sol = s
-            break
-    if sol is None:
-        raise RuntimeError(f"{m.name}: symbolic solution does not match the screened optimum")
-    rate = tidy(sol[RHO])
-    pk = {s.name: tidy(sol[s]) for s in tuned}
-    for n, v in pk.items():
-        tex = sympy.latex(sympy.Symbol(n))
-        d.add(f"Solving (the branch that matches the screened optimum) gives ${tex}$ at "
-              r"$\mu = 1$:", v, lhs=tex)
-    # re-validate at other condition numbers and confirm local optimality
-    for kc in CHECK_KAPPAS:
-        subs = {KAPPA: kc, **fixed}
-        solk = {u: sympy.sympify(sol[u]).subs(subs) for u in unknowns}
-        r = _numeric(solk[RHO], {}).real
-        ok = (_feasible(m, tuned, solk, {})
-              and abs(_worst(facs, tuned, solk, fixed, kc) - r) <= 1e-6 * r)
-        if not ok:
-            raise RuntimeError(f"{m.name}: the optimum's active set changes at kappa = {kc}")
-    worse = 0
-    r0 = _numeric(best[4][RHO], {}).real
-    for signs in itertools.product((-1, 0, 1), repeat=len(tuned)):
-        if any(signs):
-            sc = {s: 1 + sg * sympy.Rational(1, 1000) for s, sg in zip(tuned, signs)}
-            worse += _worst(facs, tuned, best[4], fixed, k0, sc) >= r0 * (1 - 1e-9)
-    if worse != 3 ** len(tuned) - 1:
-        raise RuntimeError(f"{m.name}: a perturbation of the candidate beats it")
-    d.add(f"Checks: the solution is feasible and its worst case equals $\\rho$ at "
-          f"$\\kappa \\in \\{{{', '.join(map(str, CHECK_KAPPAS))}\\}}$; at $\\kappa = {k0}$ all "
-          f"{3 ** len(tuned) - 1} relative perturbations of the parameters by "
-          r"$\pm 10^{-3}$ give a larger worst case.")
-    params = {s.name: _in_L_mu(pk[s.name], m.parameter(s.name).scale) for s in tuned}
-    for n, v in params.items():
+    pieces, _bps, rec = _pieces.derive_pieces(m.params, cp, fixed)
+    if not pieces:
+        raise NotProvenError(f"{m.name}: no active set is feasible and valid at any kappa > 1")
+    d.add(f"{rec['candidates']} solution branches. The answer can change only where a "
+          r"branch's radicand or denominator vanishes, a parameter reaches a domain end, a root "
+          r"of modulus $\rho$ appears at an end of the spectrum or touches $\rho$ inside it, or "
+          f"two rates coincide: {rec['polynomials']} irreducible polynomials in $\\kappa$ "
+          f"(by resultants), with {rec['candidate_breakpoints']} real roots above 1. On each "
+          r"interval between them every such condition keeps its sign, so a rational sample "
+          r"point (two are used, and agree) decides it; intervals with the same optimal active "
+          r"set are merged.")
+    tps = []
+    for i, pc in enumerate(pieces):
+        cand = pc.candidate
+        raw = cand.values
+        rate = tidy(raw[RHO])
+        pk = {s.name: tidy(raw[s]) for s in tuned}
+        if not all(_same(rate, raw[RHO], pc.samples, fixed) and
+                   all(_same(pk[s.name], raw[s], pc.samples, fixed) for s in tuned)
+                   for _ in (0,)):  # pragma: no cover - tidy is value-preserving
+            raise ArithmeticError(f"{m.name}: a tidied form differs from the solution")
+        closed = pc.closed_left
+        if pc.kappa_from == 1 and not closed:
+            tidied = dataclasses.replace(cand, sol=tuple(
+                (u, rate if u == RHO else pk[u.name]) for u, _ in cand.sol))
+            at1 = _pieces.evaluate(tidied, sympy.Integer(1), fixed,
+                                   {p.symbol.name: p for p in m.params})
+            closed = bool(at1 is not None and at1["valid"])
+        worse, total = _perturbations(m, cand, pc.samples[0], fixed)
+        if worse != total:
+            raise NotProvenError(f"{m.name}: a perturbation of the optimum beats it at kappa = "
+                                 f"{pc.samples[0]}")
+        params = {s.name: _in_L_mu(pk[s.name], m.parameter(s.name).scale) for s in tuned}
+        tp = TuningPiece(pc.kappa_from, pc.kappa_to, closed, rate, params, pk, cand.label())
+        tps.append(tp)
+        iv = sympy.Interval(pc.kappa_from, pc.kappa_to, not closed, True)
+        where = (r"all $\kappa \ge 1$" if len(pieces) == 1 and closed else
+                 f"$\\kappa \\in {sympy.latex(iv)}$")
+        d.add(f"Piece {i + 1} ({where}): the active set {cand.label()}; samples "
+              f"$\\kappa = {', '.join(map(str, pc.samples))}$; all {total} admissible relative "
+              r"perturbations of the parameters by $\pm 10^{-3}$ at the first are slower.",
+              sympy.Matrix([rate] + [pk[s.name] for s in tuned]),
+              lhs="(" + ", ".join([r"\rho^*"] + [sympy.latex(s) for s in tuned]) + ")")
+        if pc.kappa_to != sympy.oo:
+            info = describe_algebraic(pc.kappa_to, KAPPA)
+            why_b = [r for r in rec["reasons"].get(str(pc.kappa_to), [])
+                     if r.startswith(cand.label() + ":")][:3]
+            d.add(f"Breakpoint {i + 1}: a root of ${info['minimal_polynomial']} = 0$, "
+                  f"$\\kappa \\approx {info['decimal']}$"
+                  + (f" ({'; '.join(why_b)})" if why_b else "") + ":", pc.kappa_to,
+                  lhs=f"\\kappa_{i + 1}")
+    for lo, hi in rec["gaps"]:
+        d.add(f"No active set is feasible and valid for $\\kappa \\in ({lo}, {hi})$: the "
+              "engine refuses there.")
+    rate = piecewise(tuple(tps), "rate")
+    params = {s.name: piecewise(tuple(tps), s.name, L / MU) for s in tuned}
+    pk = {s.name: piecewise(tuple(tps), s.name) for s in tuned}
+    for n, v in (params.items() if len(tps) == 1 else ()):
         d.add(f"In $L, \\mu$ (scale ${m.parameter(n).scale}$):", v,
               lhs=sympy.latex(sympy.Symbol(n)) + "^*")
     d.add("The optimal local rate:", rate, lhs=r"\rho^*(\kappa)")
     d.results.update({"rate": rate, **params})
-    return Tuning(m.name, rate, params, pk, aset.label(), cp, d,
-                  {p.symbol.name: p for p in m.params if not p.tuned})
+    active = (tps[0].active_set if len(tps) == 1 else
+              "; ".join(f"{p.active_set} for kappa in {p.interval()}" for p in tps))
+    return Tuning(m.name, rate, params, pk, active, cp, d,
+                  {p.symbol.name: p for p in m.params if not p.tuned}, tuple(tps),
+                  tuple(rec["gaps"]))
 
 
 def tune(method: "str | IterationMap") -> Tuning:
@@ -382,26 +266,33 @@ def tune(method: "str | IterationMap") -> Tuning:
     Raises
     ------
     ValueError
-        For an unknown method name.
+        For an unknown method name, a map whose linearization is not polynomial in
+        ``lambda``, a tuned parameter without a domain, or declared curvature scales
+        (``Parameter.scale``) that do not leave ``det(zI - J)`` invariant.
+    NotProvenError
+        If no active set is feasible and valid at any ``kappa > 1``.
 
     Examples
     --------
     >>> t = tune("gd")
     >>> t.rate, t.parameters["h"]
     ((kappa - 1)/(kappa + 1), 2/(L + mu))
+    >>> [(p.interval(), p.active_set) for p in t.pieces]
+    [('[1, oo)', 'mu: r+, L: r-')]
     """
     return _tune(_key(method))
 
 
 def local_rate(method: "str | IterationMap", kappa: Any = None, dps: int = 50) -> Any:
-    """The optimally tuned local rate: an expression in ``kappa``, or its value at ``kappa``.
+    """The optimally tuned local rate: an expression in ``kappa``, or its value at ``kappa``
+    (exact input such as ``"7/3"``; the piece containing it is used).
 
     Examples
     --------
     >>> local_rate("heavy-ball")
     (sqrt(kappa) - 1)/(sqrt(kappa) + 1)
-    >>> local_rate("heavy-ball", kappa=9, dps=15)
-    0.500000000000000
+    >>> local_rate("heavy-ball", kappa=9, dps=15), local_rate("gd", kappa="7/3", dps=15)
+    (0.500000000000000, 0.400000000000000)
     """
     t = tune(method)
     return t.rate if kappa is None else t.rate_at(kappa, dps)

@@ -104,7 +104,7 @@ def get_mp_method(name: str) -> MpMethod:
     >>> get_mp_method("sgd")
     Traceback (most recent call last):
     ...
-    ValueError: method must be one of gd, heavy-ball, nesterov...; got 'sgd'
+    ValueError: method must be one of ...; got 'sgd'
     """
     if name not in MP_METHODS:
         raise ValueError(f"method must be one of {', '.join(sorted(MP_METHODS))}; got {name!r}")

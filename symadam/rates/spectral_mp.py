@@ -24,7 +24,7 @@ import mpmath
 from ..core.validate import check_dps, check_int
 from .iterate_mp import get_mp_method
 
-__all__ = ["iteration_matrix", "spectral_radius", "worst_case_radius"]
+__all__ = ["iteration_matrix", "spectral_radius", "worst_case_radius", "char_value"]
 
 
 def _mpf(name: str, v: Any) -> mpmath.mpf:
@@ -114,3 +114,18 @@ def worst_case_radius(method: str, params: dict, mu: Any, L: Any, points: int = 
             lam = mu + (L - mu) * k / (points - 1)
             radii.append((lam, spectral_radius(iteration_matrix(method, lam, params, dps), dps)))
         return max(r for _, r in radii), radii
+
+
+def char_value(M: mpmath.matrix, z: Any, dps: int = 50) -> mpmath.mpf:
+    """``det(z I - M)``: the characteristic polynomial of ``M`` at ``z`` (mpmath).
+
+    Examples
+    --------
+    >>> M = iteration_matrix("gd", 3, {"h": "0.25"}, dps=20)     # 1 - h lambda
+    >>> mpmath.nstr(char_value(M, 1, dps=20), 10)                 # h lambda
+    '0.75'
+    """
+    check_dps(dps)
+    with mpmath.workdps(dps):
+        n = M.rows
+        return mpmath.det(mpmath.mpf(z) * mpmath.eye(n) - M)
