@@ -104,6 +104,52 @@ def _irwin_hall_guarded(law: DataLaw, f, g):
     return f2, g2
 
 
+def _continuous_moments(law: DataLaw, theta, nmax: int) -> list:
+    """``E[(theta - X)^n]``, ``n <= nmax``, for the continuous kinds (at the current precision)."""
+    kind, par = law.kind, [to_mpf(v) for v in law.params]
+    if kind == "normal":   # G ~ N(theta - m, s^2): E G^n = mu E G^{n-1} + (n-1) s^2 E G^{n-2}
+        mu, s2 = theta - par[0], par[1]**2
+        out = [mpmath.mpf(1), mu]
+        for n in range(2, nmax + 1):
+            out.append(mu * out[-1] + (n - 1) * s2 * out[-2])
+        return out[:nmax + 1]
+    if kind == "uniform":         # G uniform on [theta - b, theta - a]
+        hi, lo = theta - par[0], theta - par[1]
+        w = hi - lo
+        return [(hi**(n + 1) - lo**(n + 1)) / ((n + 1) * w) for n in range(nmax + 1)]
+    if kind in ("exponential", "gamma"):
+        # Y = X - theta; Gamma(J, lam) (J = 1: exponential) with E_0 g = g(0) and
+        # E_J g = E_{J-1} g + E_J g' / lam (integration by parts), so
+        # E_J Y^n = E_{J-1} Y^n + (n / lam) E_J Y^{n-1}
+        J, lam = (1, par[0]) if kind == "exponential" else (int(law.params[0]), par[1])
+        cur = [(-theta)**n for n in range(nmax + 1)]
+        for _ in range(J):
+            new = [mpmath.mpf(1)]
+            for n in range(1, nmax + 1):
+                new.append(cur[n] + n / lam * new[n - 1])
+            cur = new
+        return [(-1)**n * v for n, v in enumerate(cur)]
+    if kind == "irwinhall":
+        # G = (Y_1 + ... + Y_J)/J, Y_i i.i.d. uniform on [lo, hi] = [theta - b, theta - a];
+        # the Taylor coefficients of ((e^{hi t} - e^{lo t})/(w t))^J give
+        # E[(sum Y)^n] = n!/(w^J (n+J)!) sum_k (-1)^k C(J,k) (J hi - k w)^{n+J}, w = b - a
+        # (a J-th difference: ~ J log10(J (|hi| + |lo|)/w) digits cancel, added as guard)
+        J, a, b = int(law.params[0]), par[1], par[2]
+        hi, lo, w = theta - a, theta - b, b - a
+        guard = int(J * mpmath.log10(J * (abs(hi) + abs(lo)) / w + 1)) + 10
+        with mpmath.extradps(guard):
+            pts = [(-1)**k * mpmath.binomial(J, k) for k in range(J + 1)]
+            base = [J * hi - k * w for k in range(J + 1)]
+            pw = [x**J for x in base]
+            out, fac = [], mpmath.mpf(1) / (w**J * mpmath.factorial(J))  # n!/(w^J (n+J)!) at 0
+            for n in range(nmax + 1):
+                out.append(fac * mpmath.fsum(c * p for c, p in zip(pts, pw)) / mpmath.mpf(J)**n)
+                pw = [p * x for p, x in zip(pw, base)]
+                fac = fac * (n + 1) / (n + 1 + J)
+            return [+v for v in out]
+    raise ValueError(f"no moments for law kind {kind!r}")  # pragma: no cover
+
+
 class GradientLaw:
     """The law of the stochastic gradient ``G`` at ``theta``.
 
@@ -192,7 +238,12 @@ class GradientLaw:
         return self.moments(n, theta)[n]
 
     def moments(self, nmax: int, theta: mpmath.mpf) -> list[mpmath.mpf]:
-        """``[E[G^0], ..., E[G^nmax]]`` at ``theta`` (exact moments of the law)."""
+        """``[E[G^0], ..., E[G^nmax]]`` at ``theta`` (exact moments of the law).
+
+        Continuous laws use recursions for the moments of ``G = theta - X``
+        itself (no binomial expansion of the raw moments of ``X``, which cancels
+        when ``|E X|`` is large against the spread), evaluated with guard digits.
+        """
         if self.discrete:
             at = self.atoms(theta)
             out = []
@@ -201,13 +252,9 @@ class GradientLaw:
                 out.append(mpmath.fsum(pw))
                 pw = [w * g for w, (g, _) in zip(pw, at)]
             return out
-        xm = [to_mpf(self.law.raw_moment(k)) for k in range(nmax + 1)]
-        out = []
-        for n in range(nmax + 1):
-            out.append(mpmath.fsum(mpmath.binomial(n, k) * theta**(n - k) * (-1)**k * xm[k]
-                                   for k in range(n + 1)))
-        return out
-
+        with mpmath.extradps(10 + nmax // 4):
+            out = _continuous_moments(self.law, +theta, nmax)
+        return [+m for m in out]
     def minimizer(self) -> Any:
         """The minimizer ``theta*`` of ``F`` (a root of ``E[g(theta, X)]``), exact when possible."""
         if self.grad is None:

@@ -35,7 +35,8 @@ from sympy import Rational, sqrt
 from ..core.derivation import Derivation
 from .laws import parse_data
 
-__all__ = ["SYMBOLS", "first_order_bias_formula", "first_order_bias", "derive_bias"]
+__all__ = ["SYMBOLS", "first_order_bias_formula", "first_order_bias", "derive_bias",
+           "derive_symmetry"]
 
 beta1, beta2, eps, J = sympy.symbols("beta1 beta2 eps J", positive=True)
 s2 = sympy.Symbol("s2", positive=True)      # Var X
@@ -131,3 +132,22 @@ def first_order_bias(data: Any, beta1: Any = Rational(9, 10), beta2: Any = Ratio
             SYMBOLS["J"]: sympy.Integer(batch), SYMBOLS["s2"]: law.variance(),
             SYMBOLS["k3"]: law.central_moment(3)}
     return sympy.radsimp(first_order_bias_formula().subs(subs))
+
+
+@lru_cache(maxsize=None)
+def derive_symmetry() -> Derivation:
+    """Why symmetric noise gives a zero of ``A`` at the minimizer (an argument, no computation).
+
+    Examples
+    --------
+    >>> len(derive_symmetry().steps) >= 3
+    True
+    """
+    d = Derivation("The Adam vector field: symmetric noise gives a zero at the minimizer")
+    d.add(r"If $G$ and $-G$ have the same law at $\theta^\ast$, replacing every $G_k$ by $-G_k$ "
+          r"maps $(M,V)$ to $(-M,V)$, a measure-preserving change of the i.i.d. sequence; hence "
+          r"$A(\theta^\ast)=E[M/(\varepsilon+\sqrt V)]=-A(\theta^\ast)=0$.")
+    d.add(r"In the Laplace route: $\psi(c)=E[G e^{-cG^2}]=0$ for every $c$, so $S(u)\equiv 0$.")
+    d.add(r"For skewed data $\psi\not\equiv 0$ at $\theta^\ast$: the first-order bias is "
+          r"proportional to the third central moment (avf.bias\_expansion).")
+    return d
