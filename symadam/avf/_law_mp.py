@@ -40,10 +40,12 @@ def _erfcx(z):
 
 @lru_cache(maxsize=64)
 def _continuous(law: DataLaw):
+    """``(phi, psi, both)``: mpmath functions of ``(c, theta)``; ``both`` shares subexpressions."""
     phi, psi = laplace_functionals(law)
     mods = [{"erfcx": _erfcx}, "mpmath"]
     f = sympy.lambdify((C, THETA), phi, modules=mods)
     g = sympy.lambdify((C, THETA), psi, modules=mods)
+    fg = sympy.lambdify((C, THETA), (phi, psi), modules=mods, cse=True)
     if law.kind in ("exponential", "gamma"):
         # integration by parts loses ~log10(1 + lam^2/(4c)) digits per order at small c
         J, lam = (1, law.params[0]) if law.kind == "exponential" else law.params
@@ -52,25 +54,35 @@ def _continuous(law: DataLaw):
 
         def guard(c):
             cf = float(c) if c > 1e-300 else 1e-300
-            return int((J + 1) * __import__("math").log10(1 + lamf**2 / (4 * cf))) + 5
+            return int((J + 1) * math.log10(1 + lamf**2 / (4 * cf))) + 5
 
-        def f2(c, th, _f=f):
-            with mpmath.extradps(guard(c)):
-                return +_f(c, th)
-
-        def g2(c, th, _g=g):
-            with mpmath.extradps(guard(c)):
-                return +_g(c, th)
-
-        return f2, g2
+        return _guarded(lambda c, th: guard(c), f, g, fg)
     if law.kind == "irwinhall":   # common subexpressions: the erf/exp of each breakpoint
         f = sympy.lambdify((C, THETA), phi, modules=mods, cse=True)
         g = sympy.lambdify((C, THETA), psi, modules=mods, cse=True)
-        return _irwin_hall_guarded(law, f, g)
-    return f, g
+        return _irwin_hall_guarded(law, f, g, fg)
+    return f, g, fg
 
 
-def _irwin_hall_guarded(law: DataLaw, f, g):
+def _guarded(guard, f, g, fg):
+    """Wrap the three functions so that each runs with ``guard(c, th)`` extra digits."""
+    def f2(c, th):
+        with mpmath.extradps(guard(c, th)):
+            return +f(c, th)
+
+    def g2(c, th):
+        with mpmath.extradps(guard(c, th)):
+            return +g(c, th)
+
+    def fg2(c, th):
+        with mpmath.extradps(guard(c, th)):
+            a, b = fg(c, th)
+            return +a, +b
+
+    return f2, g2, fg2
+
+
+def _irwin_hall_guarded(law: DataLaw, f, g, fg):
     """Guard digits for the Irwin--Hall closed forms (piecewise polynomial x Gaussian).
 
     Losses: the alternating binomial sums of the pieces (~ J log10(2e)), the
@@ -93,15 +105,7 @@ def _irwin_hall_guarded(law: DataLaw, f, g):
         out = float(cm) * dist * dist / math.log(10) if cm < 1e300 else 1e300
         return int(base + J * math.log10(1 + R / w) + rec + min(out, 1e6)) + 1
 
-    def f2(c, th, _f=f):
-        with mpmath.extradps(guard(c, th)):
-            return +_f(c, th)
-
-    def g2(c, th, _g=g):
-        with mpmath.extradps(guard(c, th)):
-            return +_g(c, th)
-
-    return f2, g2
+    return _guarded(guard, f, g, fg)
 
 
 def _continuous_moments(law: DataLaw, theta, nmax: int) -> list:
@@ -212,7 +216,7 @@ class GradientLaw:
                 return mpmath.fsum(p * g * mpmath.exp(-c * y) for g, y, p in g2)
 
             return phi, psi
-        f, g = _continuous(self.law)
+        f, g, _ = _continuous(self.law)
         return (lambda c: f(c, theta)), (lambda c: g(c, theta))
 
     def phipsi(self, theta: mpmath.mpf):
@@ -230,8 +234,8 @@ class GradientLaw:
                 return ph, ps
 
             return both
-        phi, psi = self.functionals(theta)
-        return lambda c: (phi(c), psi(c))
+        fg = _continuous(self.law)[2]
+        return lambda c: fg(c, theta)
 
     def moment(self, n: int, theta: mpmath.mpf) -> mpmath.mpf:
         """``E[G^n]`` at ``theta``."""

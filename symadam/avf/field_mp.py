@@ -20,7 +20,11 @@ string).
 Route: ``A = int_0^oo K_eps(u) E[M e^{-uV}] du`` with the kernel of
 :func:`symadam.avf.laplace.kernel` and the factorization over the
 independent samples; the infinite product's tail is summed in closed form
-(:mod:`symadam.avf._quadrature_mp`).  Every value is computed twice, at
+(:mod:`symadam.avf._quadrature_mp`) and, for ``beta2 >= 0.78``, its head by
+the Euler--Maclaurin formula on Chebyshev panels of ``log phi`` and
+``psi/phi`` in ``log c`` (or by products along Gauss--Legendre lattices of
+the interpolants when ``beta2`` is far from 1; :mod:`symadam.avf._history_mp`),
+so the cost no longer grows like ``1/(1 - beta2)``.  Every value is computed twice, at
 ``dps + 8`` and ``dps + 16`` working digits (different series orders,
 head/tail splits and quadrature rules); their difference plus the quadrature
 error estimate is the reported error.  If that error does not give ``dps``
