@@ -50,7 +50,7 @@ from ._chebyshev_mp import (
     solve_exp_ode,
 )
 
-__all__ = ["em_weights", "kernel_u", "head_integral", "H_MAX"]
+__all__ = ["em_weights", "kernel_u", "lattice_step", "head_integral", "H_MAX"]
 
 #: Largest lattice step ``h = -log beta2`` this route takes (beta2 >= e^-0.25 = 0.78).
 H_MAX = 0.25
@@ -93,6 +93,19 @@ def _em_weights(w0s: str, count: int, extra: int, dps: int) -> tuple:
                     a[k] += w0 * a[k + 1]
         out = a[:count]
     return tuple(+v for v in out)
+
+
+def lattice_step(beta: Any) -> Any:
+    """``-log beta``: the step of the lattice ``log(u b_j) = log(u b_0) - j h`` in ``s = log c``.
+
+    Not ``1 - beta`` (its first order): the lattice is exactly geometric.
+
+    Examples
+    --------
+    >>> mpmath.nstr(lattice_step(mpmath.mpf("0.99")), 12)
+    '0.0100503358535'
+    """
+    return -mpmath.log(beta)
 
 
 def kernel_u(eps: Any, u: Any) -> Any:
@@ -333,7 +346,7 @@ def head_integral(f: Any, u_lo: Any, h_panel: Any = 1, order: int | None = None,
     """
     wp = mpmath.mp.dps
     b1, b2 = f.b1, f.b2
-    h, h1 = -mpmath.log(b2), -mpmath.log(b1)
+    h, h1 = lattice_step(b2), lattice_step(b1)
     if h > H_MAX:              # beta2 < 0.78: the head has few factors; sum them directly
         return None
     guard = 8 + max(0, int(mpmath.log10(1 / h)))

@@ -157,11 +157,11 @@ def _setup(data, batch, grad, beta1, beta2, eps):
     return gl, b1, b2, e
 
 
-def _raw(gl, theta, b1, b2, e, wp, history=None):
+def _raw(gl, theta, b1, b2, e, wp, history=None, route="auto"):
     with mpmath.workdps(wp):
         th = to_mpf(theta)
         f = AVFIntegrand(gl, th, to_mpf(b1), to_mpf(b2), to_mpf(e), history=history)
-        v, err = integrate_avf(f)
+        v, err = integrate_avf(f, route=route)
         scale = mpmath.sqrt(f.m2) / (to_mpf(e) + mpmath.sqrt(f.m2)) if not f.zero else 1
         return v, err, scale
 
@@ -174,7 +174,7 @@ def _theta(theta):
 
 def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0,
               batch: int = 1, dps: int = 30, grad: Any = None, history: int | None = None,
-              check: bool = True) -> AVFValue:
+              check: bool = True, route: str = "auto") -> AVFValue:
     """``A(theta)`` to ``dps`` significant digits with an error estimate.
 
     Parameters
@@ -196,6 +196,10 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
         Finite-history variant (only ``G_0..G_{n-1}``), for cross-checks.
     check : bool
         Recompute at higher precision and raise if ``dps`` digits are not reached.
+    route : {"auto", "direct"}
+        ``"direct"`` multiplies the head of the product over the history factor
+        by factor (no Euler--Maclaurin; the cost grows like ``1/(1 - beta2)``),
+        an independent route for cross-checks.
 
     Examples
     --------
@@ -211,15 +215,17 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
     """
     gl, b1, b2, e = _setup(data, batch, grad, beta1, beta2, eps)
     check_dps(dps)
+    if route not in ("auto", "direct"):
+        raise ValueError(f"route must be 'auto' or 'direct', got {route!r}")
     th = _theta(theta)
     if not check:
-        v1, e1, _ = _raw(gl, th, b1, b2, e, dps + _GUARDS[0], history)
+        v1, e1, _ = _raw(gl, th, b1, b2, e, dps + _GUARDS[0], history, route)
         with mpmath.workdps(dps + _GUARDS[0]):
             return AVFValue(to_mpf(th), +v1, +e1, dps, dps)
     digits, err = 0, None
     for guard in _GUARDS:
-        v1, e1, scale = _raw(gl, th, b1, b2, e, dps + guard, history)
-        v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 2 * guard, history)
+        v1, e1, scale = _raw(gl, th, b1, b2, e, dps + guard, history, route)
+        v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 2 * guard, history, route)
         with mpmath.workdps(dps + 2 * guard):
             err = abs(v1 - v2) + e2
             # |A| below 10^-dps of the natural scale: A is zero to the working
