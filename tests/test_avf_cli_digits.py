@@ -99,8 +99,8 @@ def test_tiny_zero_escalates_instead_of_exit_2(capsys):
 def test_shortfall_exits_1_with_one_line(monkeypatch, capsys):
     raw = field_mp._raw
 
-    def noisy(gl, theta, b1, b2, e, wp, history=None):   # a route that never settles
-        v, err, scale = raw(gl, theta, b1, b2, e, wp, history)
+    def noisy(gl, theta, b1, b2, e, wp, history=None, route="auto"):   # never settles
+        v, err, scale = raw(gl, theta, b1, b2, e, wp, history, route)
         with mpmath.workdps(wp):
             return v + mpmath.mpf(10)**(-wp // 3) * (wp % 7 + 1), err, scale
 
