@@ -1,18 +1,31 @@
-"""Benchmarks for the Adam vector field (issue 4).  Run: python benchmarks/bench_avf.py
+"""Benchmarks for the Adam vector field (issues 4, 15).  Run: python benchmarks/bench_avf.py
 
-1. Exact A(theta) for Bernoulli(0.1) data, beta1 = 0.9, beta2 = 0.999, eps = 0,
+1. Continuous data at any beta2 (issue 15): ``avf_value`` to 30 digits (both
+   precisions of its check) for normal, uniform, uniform batch means
+   (Irwin--Hall), exponential and Gamma (exponential batch means) data at
+   beta2 in {0.9, 0.99, 0.999, 0.9999}, against the previous route (the head of
+   the history product summed factor by factor, ``route="direct"``), one pass at
+   38 working digits, stopped after ``--cap`` seconds.  ``--quick`` skips it.
+2. Exact A(theta) for Bernoulli(0.1) data, beta1 = 0.9, beta2 = 0.999, eps = 0,
    30 correct digits, against a plain truncated-product quadrature baseline
    (K = log(10^-D)/log(beta2) factors per node, tanh-sinh), whose run time is
    extrapolated from a capped sample of nodes, and against Monte Carlo.
-2. Stochastic Adam: steps per second (runs x steps) of the vectorized engine
+3. Stochastic Adam: steps per second (runs x steps) of the vectorized engine
    against a torch.optim.Adam loop on the same problem.
 """
 from __future__ import annotations
 
+import argparse
+import json
 import math
+import multiprocessing as mp
 import os
 import platform
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -26,6 +39,104 @@ from symadam.avf.sim_np import simulate_adam
 from symadam.core.identity import agreeing_digits
 
 THETA = "0.12"
+
+#: (label, spec, batch J) of the continuous families of issue 15.
+FAMILIES = [("normal", "normal:0,1", 1), ("uniform", "uniform:-1,2", 1),
+            ("uniform, J = 3 (Irwin-Hall)", "uniform:-1,2", 3),
+            ("exponential", "exponential:1", 1), ("Gamma (exponential, J = 4)", "exponential:1", 4)]
+BETA2S = ("0.9", "0.99", "0.999", "0.9999")
+
+
+def _direct_pass(spec, J, b2, out):
+    """The previous route: one pass at 38 working digits, head summed factor by factor."""
+    gl = GradientLaw(spec, J)
+    t0 = time.process_time()
+    with mpmath.workdps(38):
+        f = AVFIntegrand(gl, mpmath.mpf("0.3"), mpmath.mpf("0.9"), mpmath.mpf(b2),
+                         mpmath.mpf(0))
+        v, _ = integrate_avf(f, route="direct")
+        out.put((mpmath.nstr(v, 38), time.process_time() - t0))
+
+
+_REV_SCRIPT = """
+import json, sys, time
+tree = sys.argv[4]
+# an editable install's finder would import this tree's symadam: drop it, use the export
+sys.meta_path = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+sys.path.insert(0, tree)
+import mpmath
+import symadam
+assert symadam.__file__.startswith(tree), symadam.__file__
+from symadam.avf.field_mp import avf_value
+spec, J, b2 = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+c0 = time.process_time()
+r = avf_value(spec, "0.3", "0.9", b2, 0, J, dps=30)
+print(json.dumps({"value": mpmath.nstr(r.value, 40), "cpu": time.process_time() - c0}))
+"""
+
+
+def _revision_tree(rev):
+    """``symadam/`` of git revision ``rev`` exported to a temporary directory."""
+    tmp = Path(tempfile.mkdtemp(prefix="avf_rev_"))
+    root = Path(__file__).resolve().parents[1]
+    arch = subprocess.run(["git", "-C", str(root), "archive", rev, "symadam"], check=True,
+                          capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=arch, check=True)
+    return tmp
+
+
+def _revision_value(tree, spec, J, b2, cap):
+    """``avf_value(dps=30)`` as implemented at the exported revision: (value, CPU s) or None."""
+    try:
+        out = subprocess.run([sys.executable, "-c", _REV_SCRIPT, spec, str(J), b2, str(tree)],
+                             capture_output=True, text=True, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return None
+    d = json.loads(out.stdout.strip().splitlines()[-1])
+    return d["value"], d["cpu"]
+
+
+def continuous_part(cap, rev=None):
+    tree = _revision_tree(rev) if rev else None
+    rows = []
+    for label, spec, J in FAMILIES:
+        for b2 in BETA2S:
+            t0, c0 = time.perf_counter(), time.process_time()
+            r = avf_value(spec, "0.3", "0.9", b2, 0, J, dps=30)
+            t_new, c_new = time.perf_counter() - t0, time.process_time() - c0
+            row = {"family": label, "beta2": b2, "new_s": t_new, "new_cpu": c_new,
+                   "digits": r.digits,
+                   "value": mpmath.nstr(r.value, 30), "old_s": None, "agree": None}
+            if cap > 0:
+                q = mp.Queue()
+                p = mp.Process(target=_direct_pass, args=(spec, J, b2, q))
+                p.start()
+                p.join(cap)
+                if p.is_alive():
+                    p.terminate()
+                    p.join()
+                else:
+                    v_old, t_old = q.get()
+                    with mpmath.workdps(40):
+                        d = mpmath.mpf(v_old) - r.value
+                        row["agree"] = 30 if d == 0 else int(-mpmath.log10(abs(d / r.value)))
+                    row["old_s"] = t_old
+            rows.append(row)
+            old = ("> %d s wall (stopped)" % cap if row["old_s"] is None else
+                   f"{row['old_s']:.1f} s CPU, agrees to {row['agree']} digits") if cap > 0 else "-"
+            line = (f"{label:30s} beta2={b2:7s} new {t_new:6.2f} s wall {c_new:6.2f} s CPU "
+                    f"({r.digits} digits)   head factor by factor, one pass: {old}")
+            if tree is not None:
+                got = _revision_value(tree, spec, J, b2, cap)
+                if got is None:
+                    line += f"   {rev}: > {cap:.0f} s wall (stopped)"
+                else:
+                    with mpmath.workdps(40):
+                        d = mpmath.mpf(got[0]) - r.value
+                        ag = 30 if d == 0 else int(-mpmath.log10(abs(d / r.value)))
+                    line += f"   {rev}: {got[1]:.1f} s CPU, agrees to {ag} digits"
+            print(line, flush=True)
+    return rows
 
 
 def exact_part():
@@ -117,8 +228,22 @@ def sim_part():
 
 
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cap", type=float, default=60, help="seconds per previous-route pass "
+                    "(0: skip the previous route)")
+    ap.add_argument("--quick", action="store_true", help="skip part 1")
+    ap.add_argument("--baseline-rev", default=None, metavar="REV",
+                    help="also time avf_value(dps=30) as implemented at git revision REV "
+                         "(exported with git archive; same --cap)")
+    ap.add_argument("--only-continuous", action="store_true", help="part 1 only")
+    args = ap.parse_args()
     print(f"# bench_avf  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
-          f"{platform.machine()}  cores={os.cpu_count()}  mpmath backend={mpmath.libmp.BACKEND}")
+          f"{platform.machine()}  cores={os.cpu_count()}  load={os.getloadavg()[0]:.1f}  "
+          f"mpmath backend={mpmath.libmp.BACKEND}")
+    if not args.quick:
+        continuous_part(args.cap, args.baseline_rev)
+    if args.only_continuous:
+        return
     ref, t_ref, t1, d1, t2, d2 = exact_part()
     print(f"reference A({THETA}) at 50 digits = {mpmath.nstr(ref, 50)}  ({t_ref:.2f} s)")
     print(f"exact, one evaluation at 38 working digits: {t1:.2f} s, {d1} correct digits")

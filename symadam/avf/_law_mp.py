@@ -41,10 +41,12 @@ def _erfcx(z):
 
 @lru_cache(maxsize=64)
 def _continuous(law: DataLaw):
+    """``(phi, psi, both)``: mpmath functions of ``(c, theta)``; ``both`` shares subexpressions."""
     phi, psi = laplace_functionals(law)
     mods = [{"erfcx": _erfcx}, "mpmath"]
     f = sympy.lambdify((C, THETA), phi, modules=mods)
     g = sympy.lambdify((C, THETA), psi, modules=mods)
+    fg = sympy.lambdify((C, THETA), (phi, psi), modules=mods, cse=True)
     if law.kind in ("exponential", "gamma"):
         # integration by parts loses ~log10(1 + lam^2/(4c)) digits per order at small c
         J, lam = (1, law.params[0]) if law.kind == "exponential" else law.params
@@ -53,25 +55,35 @@ def _continuous(law: DataLaw):
 
         def guard(c):
             cf = float(c) if c > 1e-300 else 1e-300
-            return int((J + 1) * __import__("math").log10(1 + lamf**2 / (4 * cf))) + 5
+            return int((J + 1) * math.log10(1 + lamf**2 / (4 * cf))) + 5
 
-        def f2(c, th, _f=f):
-            with mpmath.extradps(guard(c)):
-                return +_f(c, th)
-
-        def g2(c, th, _g=g):
-            with mpmath.extradps(guard(c)):
-                return +_g(c, th)
-
-        return f2, g2
+        return _guarded(lambda c, th: guard(c), f, g, fg)
     if law.kind == "irwinhall":   # common subexpressions: the erf/exp of each breakpoint
         f = sympy.lambdify((C, THETA), phi, modules=mods, cse=True)
         g = sympy.lambdify((C, THETA), psi, modules=mods, cse=True)
-        return _irwin_hall_guarded(law, f, g)
-    return f, g
+        return _irwin_hall_guarded(law, f, g, fg)
+    return f, g, fg
 
 
-def _irwin_hall_guarded(law: DataLaw, f, g):
+def _guarded(guard, f, g, fg):
+    """Wrap the three functions so that each runs with ``guard(c, th)`` extra digits."""
+    def f2(c, th):
+        with mpmath.extradps(guard(c, th)):
+            return +f(c, th)
+
+    def g2(c, th):
+        with mpmath.extradps(guard(c, th)):
+            return +g(c, th)
+
+    def fg2(c, th):
+        with mpmath.extradps(guard(c, th)):
+            a, b = fg(c, th)
+            return +a, +b
+
+    return f2, g2, fg2
+
+
+def _irwin_hall_guarded(law: DataLaw, f, g, fg):
     """Guard digits for the Irwin--Hall closed forms (piecewise polynomial x Gaussian).
 
     Losses: the alternating binomial sums of the pieces (~ J log10(2e)), the
@@ -94,15 +106,53 @@ def _irwin_hall_guarded(law: DataLaw, f, g):
         out = float(cm) * dist * dist / math.log(10) if cm < 1e300 else 1e300
         return int(base + J * math.log10(1 + R / w) + rec + min(out, 1e6)) + 1
 
-    def f2(c, th, _f=f):
-        with mpmath.extradps(guard(c, th)):
-            return +_f(c, th)
+    return _guarded(guard, f, g, fg)
 
-    def g2(c, th, _g=g):
-        with mpmath.extradps(guard(c, th)):
-            return +_g(c, th)
 
-    return f2, g2
+def _continuous_moments(law: DataLaw, theta, nmax: int) -> list:
+    """``E[(theta - X)^n]``, ``n <= nmax``, for the continuous kinds (at the current precision)."""
+    kind, par = law.kind, [to_mpf(v) for v in law.params]
+    if kind == "normal":   # G ~ N(theta - m, s^2): E G^n = mu E G^{n-1} + (n-1) s^2 E G^{n-2}
+        mu, s2 = theta - par[0], par[1]**2
+        out = [mpmath.mpf(1), mu]
+        for n in range(2, nmax + 1):
+            out.append(mu * out[-1] + (n - 1) * s2 * out[-2])
+        return out[:nmax + 1]
+    if kind == "uniform":         # G uniform on [theta - b, theta - a]
+        hi, lo = theta - par[0], theta - par[1]
+        w = hi - lo
+        return [(hi**(n + 1) - lo**(n + 1)) / ((n + 1) * w) for n in range(nmax + 1)]
+    if kind in ("exponential", "gamma"):
+        # Y = X - theta; Gamma(J, lam) (J = 1: exponential) with E_0 g = g(0) and
+        # E_J g = E_{J-1} g + E_J g' / lam (integration by parts), so
+        # E_J Y^n = E_{J-1} Y^n + (n / lam) E_J Y^{n-1}
+        J, lam = (1, par[0]) if kind == "exponential" else (int(law.params[0]), par[1])
+        cur = [(-theta)**n for n in range(nmax + 1)]
+        for _ in range(J):
+            new = [mpmath.mpf(1)]
+            for n in range(1, nmax + 1):
+                new.append(cur[n] + n / lam * new[n - 1])
+            cur = new
+        return [(-1)**n * v for n, v in enumerate(cur)]
+    if kind == "irwinhall":
+        # G = (Y_1 + ... + Y_J)/J, Y_i i.i.d. uniform on [lo, hi] = [theta - b, theta - a];
+        # the Taylor coefficients of ((e^{hi t} - e^{lo t})/(w t))^J give
+        # E[(sum Y)^n] = n!/(w^J (n+J)!) sum_k (-1)^k C(J,k) (J hi - k w)^{n+J}, w = b - a
+        # (a J-th difference: ~ J log10(J (|hi| + |lo|)/w) digits cancel, added as guard)
+        J, a, b = int(law.params[0]), par[1], par[2]
+        hi, lo, w = theta - a, theta - b, b - a
+        guard = int(J * mpmath.log10(J * (abs(hi) + abs(lo)) / w + 1)) + 10
+        with mpmath.extradps(guard):
+            pts = [(-1)**k * mpmath.binomial(J, k) for k in range(J + 1)]
+            base = [J * hi - k * w for k in range(J + 1)]
+            pw = [x**J for x in base]
+            out, fac = [], mpmath.mpf(1) / (w**J * mpmath.factorial(J))  # n!/(w^J (n+J)!) at 0
+            for n in range(nmax + 1):
+                out.append(fac * mpmath.fsum(c * p for c, p in zip(pts, pw)) / mpmath.mpf(J)**n)
+                pw = [p * x for p, x in zip(pw, base)]
+                fac = fac * (n + 1) / (n + 1 + J)
+            return [+v for v in out]
+    raise ValueError(f"no moments for law kind {kind!r}")  # pragma: no cover
 
 
 class GradientLaw:
@@ -168,7 +218,7 @@ class GradientLaw:
                 return mpmath.fsum(p * g * mpmath.exp(-c * y) for g, y, p in g2)
 
             return phi, psi
-        f, g = _continuous(self.law)
+        f, g, _ = _continuous(self.law)
         return (lambda c: f(c, theta)), (lambda c: g(c, theta))
 
     def phipsi(self, theta: mpmath.mpf):
@@ -186,15 +236,20 @@ class GradientLaw:
                 return ph, ps
 
             return both
-        phi, psi = self.functionals(theta)
-        return lambda c: (phi(c), psi(c))
+        fg = _continuous(self.law)[2]
+        return lambda c: fg(c, theta)
 
     def moment(self, n: int, theta: mpmath.mpf) -> mpmath.mpf:
         """``E[G^n]`` at ``theta``."""
         return self.moments(n, theta)[n]
 
     def moments(self, nmax: int, theta: mpmath.mpf) -> list[mpmath.mpf]:
-        """``[E[G^0], ..., E[G^nmax]]`` at ``theta`` (exact moments of the law)."""
+        """``[E[G^0], ..., E[G^nmax]]`` at ``theta`` (exact moments of the law).
+
+        Continuous laws use recursions for the moments of ``G = theta - X``
+        itself (no binomial expansion of the raw moments of ``X``, which cancels
+        when ``|E X|`` is large against the spread), evaluated with guard digits.
+        """
         if self.discrete:
             at = self.atoms(theta)
             out = []
@@ -203,13 +258,9 @@ class GradientLaw:
                 out.append(mpmath.fsum(pw))
                 pw = [w * g for w, (g, _) in zip(pw, at)]
             return out
-        xm = [to_mpf(self.law.raw_moment(k)) for k in range(nmax + 1)]
-        out = []
-        for n in range(nmax + 1):
-            out.append(mpmath.fsum(mpmath.binomial(n, k) * theta**(n - k) * (-1)**k * xm[k]
-                                   for k in range(n + 1)))
-        return out
-
+        with mpmath.extradps(10 + nmax // 4):
+            out = _continuous_moments(self.law, +theta, nmax)
+        return [+m for m in out]
     def minimizer(self) -> Any:
         """The minimizer ``theta*`` of ``F`` (a root of ``E[g(theta, X)]``), exact when possible."""
         if self.grad is None:

@@ -17,11 +17,18 @@ not blind; for laws whose series only converge asymptotically, e.g.
 exponential data, the same criterion selects a small enough ``x``).  The
 substitution ``u = w^2 / E[G^2]`` removes the ``u^{-1/2}`` endpoint
 singularity.  Everything runs at the caller's ``mpmath`` precision.
+
+For the stationary field with ``beta1 > 0`` and ``beta2 >= 0.78``,
+:func:`integrate_avf` integrates this integrand only up to ``u = xmax`` (no
+head) and hands ``u > xmax`` to :func:`symadam.avf._history_mp.head_integral`;
+``route="direct"`` keeps the factor-by-factor head (the previous route, kept
+for cross-checks and benchmarks).
 """
 from __future__ import annotations
 
 import mpmath
 
+from ._chebyshev_mp import Horner
 from ._law_mp import GradientLaw
 
 __all__ = ["AVFIntegrand", "integrate_avf"]
@@ -124,8 +131,13 @@ class AVFIntegrand:
                 best, xmax = RR, xm
         R = best
         self.Lc, self.Sc = self.Lc[:R + 1], self.Sc[:R + 1]
+        self.L, self.S = L[:R + 1], S[:R + 1]   # log phi and psi/phi as series in c
         self.xmax = xmax
         self.order = R
+        # fast fixed-point Horner in x/xmax (the tail is only evaluated at x <= xmax)
+        fast = mpmath.isfinite(xmax) and xmax > 0
+        self._lh = Horner(self.Lc, xmax) if fast else (lambda x: _horner(self.Lc, x))
+        self._sh = Horner(self.Sc, xmax) if fast else (lambda x: _horner(self.Sc, x))
         self.ln_b2 = -mpmath.log(beta2) if beta2 > 0 else None
         self.scale = 1 / self.m2  # u = w^2 * scale
         self.kfac = 2 / mpmath.sqrt(mpmath.pi * self.m2)
@@ -150,10 +162,10 @@ class AVFIntegrand:
         s = mpmath.mpf(0)
         if self.history is None:
             x = u * b2**n
-            logp = _horner(self.Lc, x)  # the tail of log P first: it is <= 0 (phi <= 1)
+            logp = self._lh(x)  # the tail of log P first: it is <= 0 (phi <= 1)
             if logp < self.logcut:
                 return mpmath.mpf(0)
-            s = b1**n * _horner(self.Sc, x)
+            s = b1**n * self._sh(x)
         c = u * (1 - b2)
         a = 1 - b1
         both = self.both
@@ -197,10 +209,29 @@ class AVFIntegrand:
 _POINTS = (0, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32)
 
 
-def integrate_avf(f: AVFIntegrand, method: str = "gauss-legendre"):
-    """``(value, error_estimate)`` of ``int_0^oo f(w) dw`` at the current precision."""
+def integrate_avf(f: AVFIntegrand, method: str = "gauss-legendre", route: str = "auto"):
+    """``(value, error_estimate)`` of ``int_0^oo f(w) dw`` at the current precision.
+
+    ``route="auto"``: for the stationary field with ``beta1, beta2 > 0`` the part
+    ``u > xmax`` (where the tail series alone does not reach) goes to
+    :func:`symadam.avf._history_mp.head_integral` (Euler--Maclaurin over the
+    history); if that declines, or with ``route="direct"``, the head of the
+    product is summed factor by factor.
+    """
+    if route not in ("auto", "direct"):
+        raise ValueError(f"route must be 'auto' or 'direct', got {route!r}")
     if f.zero:
         return mpmath.mpf(0), mpmath.mpf(0)
+    if (route == "auto" and f.history is None and f.b1 > 0 and f.ln_b2 is not None
+            and mpmath.isfinite(f.xmax)):
+        from ._history_mp import head_integral
+
+        head = head_integral(f, f.xmax)
+        if head is not None:
+            wlo = mpmath.sqrt(f.xmax * f.m2)
+            pts = [mpmath.mpf(p) for p in _POINTS if p < wlo] + [wlo]
+            low, elow = mpmath.quad(f, pts, method=method, error=True)
+            return low + head[0], elow + head[1]
     pts = [mpmath.mpf(p) for p in _POINTS]
     if getattr(f, "gmin2", None):
         # an atom with |g| << sqrt(E G^2) contributes ~ e^{-w^2 g^2/E G^2}: extend the

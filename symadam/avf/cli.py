@@ -94,19 +94,33 @@ def run(args: "argparse.Namespace") -> int:
     """Validate the arguments, then print (or emit as JSON) ``eval``, ``zero`` or ``bias``.
 
     Bad input raises ``ValueError`` naming the argument (``main`` prints one
-    line and exits 2).
+    line and exits 2).  A value that does not reach ``--dps`` digits even at
+    raised working precision prints one line on stderr and exits 1.  Every
+    printed decimal has only digits that are computed: exact numbers are
+    converted inside the working precision, and a field value or bias is
+    printed with the significant digits its error estimate justifies (at most
+    ``--dps``; ``0`` when it is zero within its error).
 
     Examples
     --------
     >>> from symadam.cli import build_parser
     >>> run(build_parser().parse_args(["avf", "bias", "--data", "bernoulli:0.3"]))
     bias ~ k3*(beta1 - 1)*(beta2 - 1)/(2*J*sqrt(s2)*(sqrt(J)*eps + sqrt(s2))*(beta1*beta2 - 1))
-         = -1/5045 = -0.000198216055500495530591539838916
+         = -1/5045 = -0.000198216055500495540138751238850
     0
     """
+    import sys
+
     from ..core.validate import check_dps, check_int
     from .bias import first_order_bias, first_order_bias_formula
-    from .field_mp import avf_value, avf_zero, check_avf_params
+    from .field_mp import (
+        PrecisionError,
+        avf_value,
+        avf_zero,
+        check_avf_params,
+        exact_decimal,
+        justified_digits,
+    )
     from .laws import parse_data
 
     law = parse_data(args.data)
@@ -116,10 +130,15 @@ def run(args: "argparse.Namespace") -> int:
     _guard(law, args.batch, e, str(args.eps).strip())
     law.batch_mean(args.batch)  # validates J for the law
     dps = args.dps
+
+    def dec(x, err):
+        d = justified_digits(x, err, dps)
+        return mpmath.nstr(x, d) if d > 0 else "0"
+
     if args.action == "bias":
         fob = first_order_bias(law, b1, b2, e, args.batch)
         out = {"formula": str(first_order_bias_formula()),
-               "first_order_bias": mpmath.nstr(mpmath.mpf(str(fob.evalf(dps + 5))), dps),
+               "first_order_bias": exact_decimal(fob, dps),
                "first_order_bias_exact": str(fob)}
         if args.json:
             emit_json(out)
@@ -127,24 +146,25 @@ def run(args: "argparse.Namespace") -> int:
             print(f"bias ~ {out['formula']}")
             print(f"     = {out['first_order_bias_exact']} = {out['first_order_bias']}")
         return 0
-    if args.action == "eval":
-        theta = args.theta if args.theta is not None else law.mean()
-        r = avf_value(law, theta, b1, b2, e, args.batch, dps)
-        out = {"theta": str(theta), "value": mpmath.nstr(r.value, dps),
-               "digits": r.digits, "error": mpmath.nstr(r.error, 3)}
-        if args.json:
-            emit_json(out)
-        else:
-            print(f"A({out['theta']}) = {out['value']}  ({r.digits} digits, error "
-                  f"{out['error']})")
-        return 0
-    fob = first_order_bias(law, b1, b2, e, args.batch)
-    z = avf_zero(law, b1, b2, e, args.batch, dps, guess=fob)
-    with mpmath.workdps(dps + 5):
-        bias = z.bias
-    out = {"zero": mpmath.nstr(z.zero, dps), "minimizer": str(z.minimizer),
-           "bias": mpmath.nstr(bias, dps), "first_order_bias": mpmath.nstr(
-               mpmath.mpf(str(fob.evalf(dps + 5))), dps),
+    try:
+        if args.action == "eval":
+            theta = args.theta if args.theta is not None else law.mean()
+            r = avf_value(law, theta, b1, b2, e, args.batch, dps)
+            out = {"theta": str(theta), "value": dec(r.value, r.error),
+                   "digits": r.digits, "error": mpmath.nstr(r.error, 3)}
+            if args.json:
+                emit_json(out)
+            else:
+                print(f"A({out['theta']}) = {out['value']}  ({r.digits} digits, error "
+                      f"{out['error']})")
+            return 0
+        fob = first_order_bias(law, b1, b2, e, args.batch)
+        z = avf_zero(law, b1, b2, e, args.batch, dps, guess=fob)
+    except PrecisionError as exc:
+        sys.stderr.write("symadam: cannot decide: " + " ".join(str(exc).split()) + "\n")
+        return 1
+    out = {"zero": dec(z.zero, z.error), "minimizer": str(z.minimizer),
+           "bias": dec(z.bias, z.error), "first_order_bias": exact_decimal(fob, dps),
            "digits": z.digits, "error": mpmath.nstr(z.error, 3)}
     if args.json:
         emit_json(out)

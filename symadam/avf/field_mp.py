@@ -20,11 +20,17 @@ string).
 Route: ``A = int_0^oo K_eps(u) E[M e^{-uV}] du`` with the kernel of
 :func:`symadam.avf.laplace.kernel` and the factorization over the
 independent samples; the infinite product's tail is summed in closed form
-(:mod:`symadam.avf._quadrature_mp`).  Every value is computed twice, at
+(:mod:`symadam.avf._quadrature_mp`) and, for ``beta2 >= 0.78``, its head by
+the Euler--Maclaurin formula on Chebyshev panels of ``log phi`` and
+``psi/phi`` in ``log c`` (or by products along Gauss--Legendre lattices of
+the interpolants when ``beta2`` is far from 1; :mod:`symadam.avf._history_mp`),
+so the cost no longer grows like ``1/(1 - beta2)``.  Every value is computed twice, at
 ``dps + 8`` and ``dps + 16`` working digits (different series orders,
 head/tail splits and quadrature rules); their difference plus the quadrature
 error estimate is the reported error.  If that error does not give ``dps``
-digits a ``ValueError`` is raised: no silently truncated answer.
+digits the pair is recomputed with more guard digits (twice); if it still
+falls short, :class:`PrecisionError` is raised: no silently truncated answer.
+A shortfall is not bad input (``ValueError``): the command line exits 1 on it.
 """
 from __future__ import annotations
 
@@ -39,7 +45,23 @@ from ..core.validate import check_dps, check_int, check_unit_interval
 from ._law_mp import GradientLaw, to_mpf
 from ._quadrature_mp import AVFIntegrand, integrate_avf
 
-__all__ = ["AVFValue", "AVFZero", "avf_value", "avf_zero", "exact_param", "check_avf_params"]
+__all__ = ["AVFValue", "AVFZero", "PrecisionError", "avf_value", "avf_zero", "naive_avf_value",
+           "exact_param", "check_avf_params", "justified_digits", "exact_decimal"]
+
+#: Guard digits of the first attempt and of the two escalations (the check runs at twice these).
+_GUARDS = (8, 16, 32)
+
+
+class PrecisionError(ArithmeticError):
+    """A numerical route did not reach the requested digits, even after raising its precision.
+
+    Not a ``ValueError``: the input was valid (the command line exits 1, not 2).
+
+    Examples
+    --------
+    >>> isinstance(PrecisionError("x"), ValueError)
+    False
+    """
 
 
 def exact_param(name: str, x: Any) -> sympy.Rational:
@@ -207,11 +229,11 @@ def _setup(data, batch, grad, beta1, beta2, eps):
     return gl, b1, b2, e
 
 
-def _raw(gl, theta, b1, b2, e, wp, history=None):
+def _raw(gl, theta, b1, b2, e, wp, history=None, route="auto"):
     with mpmath.workdps(wp):
         th = to_mpf(theta)
         f = AVFIntegrand(gl, th, to_mpf(b1), to_mpf(b2), to_mpf(e), history=history)
-        v, err = integrate_avf(f)
+        v, err = integrate_avf(f, route=route)
         scale = mpmath.sqrt(f.m2) / (to_mpf(e) + mpmath.sqrt(f.m2)) if not f.zero else 1
         return v, err, scale
 
@@ -224,7 +246,7 @@ def _theta(theta):
 
 def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0,
               batch: int = 1, dps: int = 30, grad: Any = None, history: int | None = None,
-              check: bool = True) -> AVFValue:
+              check: bool = True, route: str = "auto") -> AVFValue:
     """``A(theta)`` to ``dps`` significant digits with an error estimate.
 
     Parameters
@@ -246,6 +268,10 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
         Finite-history variant (only ``G_0..G_{n-1}``), for cross-checks.
     check : bool
         Recompute at higher precision and raise if ``dps`` digits are not reached.
+    route : {"auto", "direct"}
+        ``"direct"`` multiplies the head of the product over the history factor
+        by factor (no Euler--Maclaurin; the cost grows like ``1/(1 - beta2)``),
+        an independent route for cross-checks.
 
     Examples
     --------
@@ -261,24 +287,90 @@ def avf_value(data: Any, theta: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: 
     """
     gl, b1, b2, e = _setup(data, batch, grad, beta1, beta2, eps)
     check_dps(dps)
+    if route not in ("auto", "direct"):
+        raise ValueError(f"route must be 'auto' or 'direct', got {route!r}")
     th = _theta(theta)
-    v1, e1, scale = _raw(gl, th, b1, b2, e, dps + 8, history)
     if not check:
-        with mpmath.workdps(dps + 8):
+        v1, e1, _ = _raw(gl, th, b1, b2, e, dps + _GUARDS[0], history, route)
+        with mpmath.workdps(dps + _GUARDS[0]):
             return AVFValue(to_mpf(th), +v1, +e1, dps, dps)
-    v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 16, history)
-    with mpmath.workdps(dps + 16):
-        err = abs(v1 - v2) + e2
-        # |A| below 10^-dps of the natural scale: A is zero to the working
-        # precision and its digits are absolute digits of that scale (was
-        # max(|A|, scale 10^-dps), which demanded 2 dps digits of a zero)
-        ref = abs(v2) if abs(v2) >= scale * mpmath.mpf(10)**(-dps) else scale
-        digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
-    if digits < dps:
-        raise ValueError(f"dps: the requested {dps} digits are not reached at theta={th} "
-                         f"(estimated error {mpmath.nstr(err, 3)}, {digits} digits)")
-    with mpmath.workdps(dps + 16):  # keep guard digits: printing rounds once
-        return AVFValue(to_mpf(th), +v2, +err, digits, dps)
+    digits, err = 0, None
+    for guard in _GUARDS:
+        v1, e1, scale = _raw(gl, th, b1, b2, e, dps + guard, history, route)
+        v2, e2, _ = _raw(gl, th, b1, b2, e, dps + 2 * guard, history, route)
+        with mpmath.workdps(dps + 2 * guard):
+            err = abs(v1 - v2) + e2
+            # |A| below 10^-dps of the natural scale: A is zero to the working
+            # precision and its digits are absolute digits of that scale
+            ref = abs(v2) if abs(v2) >= scale * mpmath.mpf(10)**(-dps) else scale
+            digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
+            if digits >= dps:
+                return AVFValue(to_mpf(th), +v2, +err, digits, dps)  # guard digits kept
+    raise PrecisionError(f"A({th}) did not reach {dps} digits at {dps + 2 * _GUARDS[-1]} working "
+                         f"digits (estimated error {mpmath.nstr(err, 3)}, {digits} digits)")
+
+
+def naive_avf_value(data: Any, theta: Any, eps: Any = 0, batch: int = 1, dps: int = 30,
+                    grad: Any = None, convention: str = "outside") -> Any:
+    """``E[G]/(eps + sqrt(E[G^2])) = E[M]/(eps + sqrt(E V))``: the ``beta2 -> 1`` limit of ``A``.
+
+    This is the field with the correlation of ``M`` and ``V`` ignored (``E[M] = E[G]``,
+    ``E[V] = E[G^2]``); ``A`` differs from it by ``O(1 - beta2)``.  With
+    ``convention="inside"`` it is ``E[G]/sqrt(eps + E[G^2])`` (eps inside the root,
+    the other convention).  Returns an mpf with ``dps`` digits (plus guard digits).
+
+    Examples
+    --------
+    >>> print(mpmath.nstr(naive_avf_value("bernoulli:0.1", "0.3", dps=20), 20))
+    0.55470019622522912202
+    >>> naive_avf_value("rademacher", 0, dps=20) == 0
+    True
+    """
+    check_dps(dps)
+    if convention not in ("outside", "inside"):
+        raise ValueError(f"convention must be 'outside' or 'inside', got {convention!r}")
+    gl, _, _, e = _setup(data, batch, grad, 0, 0, eps)
+    with mpmath.workdps(dps + 10):
+        m = gl.moments(2, to_mpf(_theta(theta)))
+        ee = to_mpf(e)
+        den = ee + mpmath.sqrt(m[2]) if convention == "outside" else mpmath.sqrt(ee + m[2])
+        return m[1] / den if m[1] != 0 else mpmath.mpf(0)
+
+
+def justified_digits(value: Any, error: Any, cap: int) -> int:
+    """Significant digits of ``value`` that an absolute ``error`` justifies (at most ``cap``).
+
+    ``0`` means that ``value`` is zero within its error (print ``0``).
+
+    Examples
+    --------
+    >>> justified_digits(mpmath.mpf("0.0037"), mpmath.mpf("1e-30"), 40)
+    27
+    >>> justified_digits(mpmath.mpf("1e-40"), mpmath.mpf("1e-35"), 30)
+    0
+    """
+    if value == 0:
+        return 0
+    if error == 0:
+        return cap
+    with mpmath.workdps(30):
+        d = int(mpmath.floor(-mpmath.log10(mpmath.mpf(error) / abs(mpmath.mpf(value)))))
+    return max(0, min(cap, d))
+
+
+def exact_decimal(x: Any, digits: int) -> str:
+    """An exact sympy number as a decimal string with ``digits`` correct significant digits.
+
+    The number is evaluated with 15 guard digits *inside* the working precision (converting
+    ``sympy.N(x)`` to an mpf at the ambient precision would keep only 15 digits).
+
+    Examples
+    --------
+    >>> exact_decimal(sympy.Rational(-2, 545), 30)
+    '-0.00366972477064220183486238532110'
+    """
+    with mpmath.workdps(int(digits) + 15):
+        return mpmath.nstr(to_mpf(sympy.sympify(x)), int(digits))
 
 
 def _guess_mpf(guess: Any) -> Any:
@@ -298,12 +390,15 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
     Stage 1: a bracketed root finder (Anderson-Bjorck) at 20 working digits
     to about 12 digits; the bracket starts from ``theta*`` and
     ``theta* + 2 guess`` (``guess``: e.g. the first-order bias) or widens
-    from ``theta* +- sd(G)/2``.  Stage 2: secant steps at ``dps + 8`` digits,
-    started with the stage-1 slope, until the step is below
-    ``10^-(dps+4) |z|``.  The reported error is
-    ``|A(z)/s|`` with ``A(z)`` recomputed at ``dps + 16`` digits.  Laws for
-    which ``A(theta*)`` vanishes to the working precision (symmetric noise,
-    interpolation) return ``vartheta = theta*``.
+    from ``theta* +- sd(G)/2``.  Stage 2: secant steps at ``dps + 8 + x``
+    working digits (``x`` = the decades by which ``|slope| |z|`` lies below the
+    scale of ``A``: a zero much closer to 0 than the noise needs them), started
+    with the stage-1 slope, until the step is below ``10^-(dps+4) |z|``.  The
+    reported error is ``|A(z)/s|`` with ``A(z)`` recomputed with 8 more digits.
+    If the secant steps do not settle or the digits fall short, stage 2 is
+    repeated with 16 and 32 guard digits, then :class:`PrecisionError` is
+    raised.  Laws for which ``A(theta*)`` vanishes to the working precision
+    (symmetric noise, interpolation) return ``vartheta = theta*``.
 
     Examples
     --------
@@ -343,7 +438,8 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
                         break
                     h *= 2
                 if b is None:
-                    raise ValueError("data: no sign change of A found near the minimizer")
+                    raise PrecisionError("no sign change of A found within 2^11 sd(G) of the "
+                                         "minimizer")
             # Anderson-Bjorck bracketing iteration to ~12 digits
             side = 0
             for _ in range(60):
@@ -368,42 +464,59 @@ def avf_zero(data: Any, beta1: Any = 0.9, beta2: Any = 0.999, eps: Any = 0, batc
             z1 = z0 - hh
             f1 = f(z1)
             slope = (f0 - f1) / (z0 - z1)
-    hi = dps + 8
-    with mpmath.workdps(hi + 8):
-        if symmetric:
+    if symmetric:
+        with mpmath.workdps(dps + 24):
             z = to_mpf(star)
             rz = _raw(gl, z, b1, b2, e, dps + 16)[0]
             hh = sd / 1000
             slope = (_raw(gl, z + hh, b1, b2, e, dps + 16)[0]
                      - _raw(gl, z - hh, b1, b2, e, dps + 16)[0]) / (2 * hh)
+            err = abs(rz / slope) if slope != 0 else mpmath.inf
+            ref = max(abs(z), mpmath.mpf(10)**(-dps))
+            digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
+            if digits >= dps:
+                return AVFZero(z, star, z - to_mpf(star), +err, digits, dps, +rz)
+        raise PrecisionError(f"the zero at the minimizer did not reach {dps} digits "
+                             f"(estimated error {mpmath.nstr(err, 3)})")
+    # a zero much smaller than the scale of A needs more working digits: the absolute
+    # accuracy of A is ~ scale 10^-wp while the zero asks for |slope| ref 10^-dps
+    with mpmath.workdps(lo):
+        ref0 = max(abs(z0), mpmath.mpf(10)**(-dps))
+        extra = max(0, int(mpmath.ceil(mpmath.log10(scale / (abs(slope) * ref0)))))
+    err = mpmath.inf
+    for guard in _GUARDS:
+        out = _polish(gl, b1, b2, e, star, z0, slope, dps, dps + guard + extra)
+        if out is not None:
+            if out.digits >= dps:
+                return out
+            err = out.error
+    raise PrecisionError(f"the zero did not reach {dps} digits at {dps + _GUARDS[-1] + extra} "
+                         f"working digits (estimated error {mpmath.nstr(err, 3)})")
+
+
+def _polish(gl, b1, b2, e, star, z0, slope, dps, hi):
+    """Secant steps at ``hi`` digits from ``z0``; None if they do not settle."""
+    with mpmath.workdps(hi + 8):
+        z = to_mpf(z0)
+        fz = _raw(gl, z, b1, b2, e, hi)[0]
+        for _ in range(12):
+            step = fz / slope
+            zn = z - step
+            if abs(step) <= mpmath.mpf(10)**(-(dps + 4)) * max(abs(z), mpmath.mpf(10)**-dps):
+                z = zn
+                break
+            fn = _raw(gl, zn, b1, b2, e, hi)[0]
+            if fn != fz:
+                slope = (fn - fz) / (zn - z)
+            z, fz = zn, fn
         else:
-            # secant steps at dps + 8 digits, started from the low-precision slope
-            z = to_mpf(z0)
-            fz = _raw(gl, z, b1, b2, e, hi)[0]
-            for _ in range(10):
-                step = fz / slope
-                zn = z - step
-                if abs(step) <= mpmath.mpf(10)**(-(dps + 4)) * max(abs(z), mpmath.mpf(10)**-dps):
-                    z = zn
-                    break
-                fn = _raw(gl, zn, b1, b2, e, hi)[0]
-                if fn != fz:
-                    slope = (fn - fz) / (zn - z)
-                z, fz = zn, fn
-            else:
-                raise ValueError(f"dps: the zero did not converge to {dps} digits")
-            rz = _raw(gl, z, b1, b2, e, dps + 16)[0]
-            # cross-precision check at no extra cost: fz (dps + 8 digits) is A at the
-            # previous iterate, |fz| = |slope step| <= |slope| 10^-(dps+4) |z|
-            rerr = abs(rz) + abs(rz - fz)
-        if symmetric:
-            rerr = abs(rz)
+            return None
+        rz = _raw(gl, z, b1, b2, e, hi + 8)[0]
+        # cross-precision check at no extra cost: fz (hi digits) is A at the previous
+        # iterate, |fz| = |slope step| <= |slope| 10^-(dps+4) |z|
+        rerr = abs(rz) + abs(rz - fz)
         err = abs(rerr / slope) if slope != 0 else mpmath.inf
         ref = max(abs(z), mpmath.mpf(10)**(-dps))
         digits = dps if err == 0 else min(dps, int(mpmath.floor(-mpmath.log10(err / ref))))
-    if digits < dps:
-        raise ValueError(f"dps: the requested {dps} digits of the zero are not reached "
-                         f"(estimated error {mpmath.nstr(err, 3)})")
-    with mpmath.workdps(dps + 16):
         zz = +z
         return AVFZero(zz, star, zz - to_mpf(star), +err, digits, dps, +rz)
