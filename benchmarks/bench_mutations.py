@@ -1,7 +1,7 @@
 """Mutation benchmark: single-line faults in symadam's mathematics must be caught by ``verify``.
 
 Run: ``python benchmarks/bench_mutations.py [--jobs 2] [--only ID ...] [--list] [--dry-run]
-[--json] [--timeout S] [--no-baseline]`` (not part of the test suite: it takes minutes).
+[--json] [--out FILE] [--timeout S] [--no-baseline]`` (not in CI: it takes minutes).
 
 Each fault in :data:`FAULTS` names a file of the package, a short text that must occur in it
 *exactly once* (the original), its replacement, and the ``symadam verify`` prefixes that ought
@@ -304,6 +304,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dry-run", action="store_true",
                     help="only apply each fault to a copy and report stale ones (seconds)")
     ap.add_argument("--json", action="store_true", help="machine output only on stdout")
+    ap.add_argument("--out", metavar="FILE", help="also write the JSON document to FILE")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         print("error: --jobs must be >= 1", file=sys.stderr)
@@ -364,8 +365,12 @@ def main(argv=None) -> int:
                    baseline_ok=None if base is None else base["ok"],
                    python=platform.python_version(), machine=platform.machine(),
                    cpus=os.cpu_count())
+    doc = {"faults": rows, "baseline": base, "summary": summary}
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=1)
     if args.json:
-        print(json.dumps({"faults": rows, "baseline": base, "summary": summary}, indent=1))
+        print(json.dumps(doc, indent=1))
     else:
         print(f"\n{summary['caught']}/{summary['total']} caught, {summary['missed']} missed, "
               f"{summary['stale']} stale ({summary['seconds']:.0f} s, --jobs {args.jobs})")

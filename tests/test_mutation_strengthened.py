@@ -63,3 +63,19 @@ def test_hermite_family_with_the_wrong_quintic_is_not_admissible():
     assert bad["d1_consistency"][0] > 0.1
     assert _status_under("relu.approximation",
                          {"symadam.relu.smooth_np:smooth_relu": smoothstep}) == "failed"
+
+
+def test_agreeing_digits_counts_relative_digits_exactly():
+    """Faults ``core-digits-overcount`` / ``core-digits-absolute``: a lenient comparator cannot
+    make ``verify`` fail (every check still passes), so the helper's own count is pinned here:
+    significant digits relative to the larger magnitude, neither more nor fewer."""
+    import mpmath
+
+    from symadam.core.identity import agreeing_digits
+
+    with mpmath.workdps(40):
+        assert agreeing_digits(mpmath.mpf("123456.7"), mpmath.mpf("123456.8")) == 6
+        assert agreeing_digits(mpmath.mpf("0.001234567"), mpmath.mpf("0.001234568")) == 6
+        assert agreeing_digits(mpmath.mpf(10) ** 30, mpmath.mpf(10) ** 30 + 1) == 30
+        assert agreeing_digits(mpmath.mpf(2), mpmath.mpf(3)) == 0
+        assert agreeing_digits(mpmath.mpf(1) / 3, mpmath.mpf(1) / 3) == 999
