@@ -105,20 +105,28 @@ def _gauss_newton(ctx):
 
     rng = np.random.default_rng(ctx.seed_sequence())
     worst, zeros_ok, cases, digits, zero_digits = 0.0, True, 0, 10 ** 6, 10 ** 6
+    gn_digits = 10 ** 6
     xf = np.array([[-0.5], [0.75]])
     for act in ANALYTIC:
         xs = [[sympy.Rational(-1, 2)], [sympy.Rational(3, 4)]]
-        J, _ = sh.gauss_newton(2, 1, xs, act)
+        J, GN = sh.gauss_newton(2, 1, xs, act)
         th = sh.parameter_symbols(2, 1)
         lam = sympy.lambdify(th, sh.gram_eigenvalues(J), modules="mpmath")
+        gn = sympy.lambdify(th, GN, modules="mpmath")
         for _ in range(3):
             theta = rng.normal(size=7)
             with mpmath.workdps(ctx.dps):
-                closed = sorted(mpmath.re(v) for v in lam(*[mpmath.mpf(t) for t in theta]))
+                tm = [mpmath.mpf(t) for t in theta]
+                closed = sorted(mpmath.re(v) for v in lam(*tm))
                 # independent route: the mpmath Hessian at y = N(x) (zero loss), eigsy
                 ymp = realization_mp(theta.tolist(), xf.tolist(), act, ctx.dps)
-                ev = sorted(mpmath.eigsy(risk_hessian_mp(theta.tolist(), xf.tolist(), ymp, act,
-                                                         ctx.dps), eigvals_only=True), key=abs)
+                Hz = risk_hessian_mp(theta.tolist(), xf.tolist(), ymp, act, ctx.dps)
+                # the exact matrix (2/n) J^T J itself equals the zero-loss Hessian entrywise
+                G = gn(*tm)
+                scale = max(mpmath.mpf(1), max(abs(v) for v in Hz))
+                diff = max(abs(G[i, j] - Hz[i, j]) for i in range(7) for j in range(7))
+                gn_digits = min(gn_digits, agreeing_digits(scale, scale + diff))
+                ev = sorted(mpmath.eigsy(Hz, eigvals_only=True), key=abs)
                 top = sorted(ev[-2:])
                 digits = min(digits, *(agreeing_digits(a, b) for a, b in zip(top, closed)))
                 small = max(abs(e) for e in ev[:5]) / abs(top[-1])
@@ -133,13 +141,17 @@ def _gauss_newton(ctx):
             worst = max(worst, float(np.max(np.abs(big - closed_f)) / max(1.0, max(closed_f))))
             cases += 1
     ok = zeros_ok and worst <= 1e-12 and digits >= ctx.dps - 5 and zero_digits >= ctx.dps - 5
+    ok &= gn_digits >= ctx.dps - 5
+    digits = min(digits, gn_digits)
     return ctx.evidence(ok, "closed-form sympy Gram eigenvalues in mpmath vs the eigenvalues "
                         "(mpmath.eigsy) of the mpmath Hessian at targets y = N(x), and vs the "
-                        "float64 Hessian's eigenvalues", f"{digits} digits (>= dps - 5); five "
+                        "float64 Hessian's eigenvalues; the exact matrix (2/n) J^T J entrywise "
+                        "vs the same mpmath Hessian", f"{digits} digits (>= dps - 5); five "
                         f"zero eigenvalues below 1e-{zero_digits} |H|; float64 {worst:.3e} "
                         "(tol 1e-12)", digits, precision=dps_precision(ctx.dps, digits),
                         cases=cases, five_zeros=bool(zeros_ok), float64_relative_error=worst,
-                        zero_eigenvalues_below=f"1e-{zero_digits}")
+                        zero_eigenvalues_below=f"1e-{zero_digits}",
+                        gauss_newton_matrix_digits=gn_digits)
 
 
 def _nondeg_plot(ev):

@@ -228,12 +228,14 @@ def _frechet(ctx):
        sabotage=Sabotage("the limit is backpropagation with relu'(0) = 1/2",
                          _g_convention(0.5)))
 def _approximation(ctx):
-    # admissibility, measured: sup |R_r - relu| = O(log r / r), |R_r'| <= 189/125, R_r'(0) -> 0
-    # and R_r'(z) -> 1_{z > 0} at z = +-1, +-0.01
+    # admissibility, measured: sup |R_r - relu| = O(log r / r), |R_r'| <= 189/125, R_r'(0) -> 0,
+    # R_r'(z) -> 1_{z > 0} at z = +-1, +-0.01, and R_r' = d/dz R_r (complex step, 1e-12)
     adm = {f: admissibility(f, [1e2, 1e4, 1e6]) for f in ("hermite", "shifted_softplus")}
     adm_ok = all(a["sup_d1"][k] <= 189 / 125 + 1e-12 and a["r_sup_dist"][k] <= 2 * np.log(r) + 1
                  for a in adm.values() for k, r in enumerate(a["r"]))
     adm_ok &= all(a["d1_at_0"][-1] <= 1e-5 and a["d1_gap"][-1] <= 1e-6 for a in adm.values())
+    # the measured R_r' is the derivative of the measured R_r (complex step of R_r)
+    adm_ok &= all(c <= 1e-12 for a in adm.values() for c in a["d1_consistency"])
     herm_err, before_differs = 0.0, 0
     for p in _problems(ctx, "random"):
         G = p.net.generalized_gradient(p.theta, p.x, p.y)
@@ -255,7 +257,8 @@ def _approximation(ctx):
     ok = herm_err <= 1e-12 and adm_ok and rate_ok
     worst_fit = max((f["max_rel_residual"] for f in fits), default=float("nan"))
     best_power = min((f["power_max_log_residual"] for f in fits), default=float("nan"))
-    return ctx.evidence(ok, "admissibility measured on a z-grid (r = 1e2, 1e4, 1e6); "
+    return ctx.evidence(ok, "admissibility measured on a z-grid (r = 1e2, 1e4, 1e6; R_r' "
+                        "checked against the complex-step derivative of R_r); "
                         "complex-step gradients of the R_r networks (independent of backprop) "
                         "on 12 networks with kinks on data (hermite) and 4 shallow ones "
                         "(shifted softplus, r = 1e4..1e13: fits r err = A log r + B and "

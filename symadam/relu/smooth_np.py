@@ -317,6 +317,10 @@ def admissibility(family: str, rs: Sequence[float], z: ArrayLike | None = None) 
     and ``d1_gap`` = ``max |R_r'(z) - 1_{(0, inf)}(z)|`` over the fixed points
     ``z = -1, -0.01, 0.01, 1`` (pointwise convergence away from 0).  The grid
     defaults to 20001 points on ``[-2, 2]`` plus the dyadic points near 0.
+    ``d1_consistency`` = ``max |Im R_r(z + i h)/h - R_r'(z)|`` (complex step,
+    ``h = 1e-30``) on the grid and on 801 points of ``[-4/r, 4/r]``: the
+    derivative measured above is the derivative of the ``R_r`` measured above
+    (``R_r'`` and ``R_r`` are separate formulas).
 
     Examples
     --------
@@ -325,13 +329,15 @@ def admissibility(family: str, rs: Sequence[float], z: ArrayLike | None = None) 
     True
     >>> admissibility("softplus", [1e6])["d1_at_0"]
     [0.5]
+    >>> admissibility("hermite", [1e3])["d1_consistency"][0] < 1e-12
+    True
     """
     zz = np.concatenate([np.linspace(-2, 2, 20001), 2.0 ** -np.arange(1, 40),
                          -(2.0 ** -np.arange(1, 40)), [0.0]]) if z is None \
         else np.asarray(z, dtype=np.float64)
     fixed = np.array([-1.0, -0.01, 0.01, 1.0])
     out: dict = {"r": [], "sup_dist": [], "r_sup_dist": [], "sup_d1": [], "d1_at_0": [],
-                 "d1_gap": []}
+                 "d1_gap": [], "d1_consistency": []}
     for r in rs:
         act = smooth_relu(family, r)
         dist = float(np.max(np.abs(act.f(zz) - np.maximum(zz, 0.0))))
@@ -341,4 +347,7 @@ def admissibility(family: str, rs: Sequence[float], z: ArrayLike | None = None) 
         out["sup_d1"].append(float(np.max(np.abs(act.d1(zz)))))
         out["d1_at_0"].append(float(act.d1(np.array(0.0))))
         out["d1_gap"].append(float(np.max(np.abs(act.d1(fixed) - (fixed > 0)))))
+        zc = np.concatenate([zz, np.linspace(-4.0, 4.0, 801) / float(r)])
+        cs = np.imag(act.f(zc + 1e-30j)) / 1e-30
+        out["d1_consistency"].append(float(np.max(np.abs(cs - act.d1(zc)))))
     return out
