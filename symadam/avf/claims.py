@@ -405,3 +405,6 @@ def _sim_rates(ctx):
                         f"{sb:.3f} +- {sbe:.3f} (expect 1); max z vs first order {worst_z:.2f}",
                         None, points=rows, slope_J=sj, slope_J_se=sje, slope_beta2=sb,
                         slope_beta2_se=sbe)
+
+
+from . import claims_order2  # noqa: E402,F401  (registers avf.bias_order2, avf.bias_order2_sim)

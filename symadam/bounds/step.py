@@ -276,7 +276,7 @@ def c_inf(b1: Any, b2: Any) -> sympy.Expr:
     >>> c_inf("0.9", "0.8")
     Traceback (most recent call last):
     ...
-    ValueError: C_inf is finite only for beta1**2 < beta2 (got beta1**2 = 81/100 >= beta2 = 4/5): then C_n grows without bound
+    ValueError: C_inf is finite only for beta1**2 < beta2 (got beta1**2 = 81/100 >= ...
     """
     v1, v2 = _betas(b1, b2)
     if v1**2 >= v2:

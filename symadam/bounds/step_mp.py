@@ -78,3 +78,35 @@ def geometric_sequence(q: Any, n: int, dps: int = 50) -> list:
     with mpmath.workdps(dps + 10):
         qq = _mpf("q", q)
         return [qq**(n - i) for i in range(1, n + 1)]
+
+
+def enumerate_rms(atoms: Sequence, theta: Any, beta1: Any, beta2: Any, eps: Any, history: int,
+                  dps: int = 30) -> mpmath.mpf:
+    """``E[(M/(eps + sqrt V))^2]`` over all histories of length ``history`` (brute force).
+
+    ``atoms`` are ``(x, p)`` pairs of a discrete law; ``G = theta - x``;
+    ``M = sum_{k<n} a_k G_k``, ``V = sum_{k<n} b_k G_k^2`` (no bias correction, the
+    finite-history stationary weights).  ``len(atoms)^history`` terms: keep it small.
+
+    Examples
+    --------
+    >>> v = enumerate_rms([(-1, "0.5"), (1, "0.5")], 0, "0.9", "0.99", 0, 6, dps=20)
+    >>> mpmath.nstr(v, 10)      # V = 1 - 0.99^6 and E M^2 = sum a_k^2 for +-1 data
+    '0.6453684709'
+    """
+    import itertools
+
+    check_dps(dps)
+    with mpmath.workdps(dps + 10):
+        b1, b2, e, th = (_mpf(n, x) for n, x in (("beta1", beta1), ("beta2", beta2),
+                                                  ("eps", eps), ("theta", theta)))
+        a = [(1 - b1) * b1**k for k in range(history)]
+        b = [(1 - b2) * b2**k for k in range(history)]
+        gs = [(th - _mpf("x", x), _mpf("p", p)) for x, p in atoms]
+        tot = mpmath.mpf(0)
+        for seq in itertools.product(range(len(gs)), repeat=history):
+            M = mpmath.fsum(a[k] * gs[s][0] for k, s in enumerate(seq))
+            V = mpmath.fsum(b[k] * gs[s][0]**2 for k, s in enumerate(seq))
+            p = mpmath.fprod(gs[s][1] for s in seq)
+            tot += p * (M / (e + mpmath.sqrt(V)))**2
+        return tot
