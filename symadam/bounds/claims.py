@@ -94,7 +94,7 @@ def _step_sup(ctx):
         d_inf = agreeing_digits(adam_ratio(seq, "0.5", "0.6", 0, ctx.dps), ci)
         below = all(_cn(b1, b2, n, ctx.dps) <= ci for n in (1, 5, 50, nb))
         grows = _cn(R(9, 10), R(1, 2), 48, ctx.dps) > 1000 * _cn(R(9, 10), R(1, 2), 12, ctx.dps)
-    worst = min(worst, d_inf)
+    worst = min(worst, d_inf, ctx.dps)    # digits reported up to the requested precision
     ok = worst >= ctx.dps - 5 and below and grows
     return ctx.evidence(ok, "Adam's moment recursion in mpmath on the derived extremal sequence "
                         f"at {len(cases)} (beta1, beta2, n) (incl. r = 1, r > 1) and at "
@@ -261,6 +261,7 @@ def _stability(ctx):
         rows.append({"beta1": str(b1), "eps": str(e), "L": str(L),
                      "gamma_max": mpmath.nstr(g, 20), "radius_digits_of_1": dig,
                      **{k: mpmath.nstr(v, 12) for k, v in radii.items()}})
+    worst = min(worst, ctx.dps)
     ok = worst >= ctx.dps - 5 and order_ok
     return ctx.evidence(ok, "one-sided mpmath derivatives of the nonlinear Adam step at the "
                         "origin, eigenvalues by mpmath.eig: radius 1 at gamma_max, < 1 below "
@@ -317,6 +318,7 @@ def _two_cycle(ctx):
     lrs = np.array([2, 10, 100]) * gm
     out = quadratic_sup("adam", [1.0], None, 1.0, lrs, 60000, 3, 0, eps=1e-3)
     bounded = bool(np.all(out["dist"] <= np.maximum(1.0, lrs * K)))
+    worst = min(worst, ctx.dps)
     ok = worst >= ctx.dps - 5 and flip and bounded
     return ctx.evidence(ok, f"bias-corrected Adam iterated {60 * (ctx.dps + 10)} steps in mpmath "
                         "from theta0 = 1 (3 cases incl. RMSprop); two-step Jacobian moduli at "
