@@ -34,6 +34,12 @@ from ..core.cli_common import add_dps, add_json, emit_json
 
 COMMAND = "bounds"
 _MAX_EXTREMAL = 1000
+#: Largest ``--dps`` (the exact formulas are evaluated at ``dps + 40`` digits).
+MAX_DPS = 1000
+#: Largest ``--batch`` of ``rms-step`` and largest support of the mini-batch mean's law: the
+#: Laplace route costs about 0.1 s per atom at 30 digits.
+MAX_BATCH = 100
+MAX_ATOMS = 2000
 
 
 def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
@@ -163,7 +169,10 @@ def _rms(args) -> tuple[dict, int]:
         raise ValueError("--data SPEC and --theta T are required for rms-step")
     law = parse_data(args.data)
     check_int("--batch", args.batch, 1)
-    law.batch_mean(args.batch)
+    atoms = getattr(law.batch_mean(args.batch), "atoms", None)
+    if atoms is not None and len(atoms) > MAX_ATOMS:
+        raise ValueError(f"--batch {args.batch} gives a mini-batch mean with {len(atoms)} atoms; "
+                         f"at most {MAX_ATOMS} (the limit): use a smaller --batch")
     if args.simulate is not None:
         check_int("--simulate (runs)", args.simulate, 2)
         from .sim_np import check_memory
@@ -197,6 +206,27 @@ def _rms(args) -> tuple[dict, int]:
     return out, 0
 
 
+def _check_numbers(args: "argparse.Namespace") -> None:
+    """Refuse malformed, non-finite or huge numbers (and huge ``--data`` specs) before work."""
+    import re
+
+    from .step import MAX_EXPONENT, MAX_NUMBER_LENGTH, exact_number
+
+    for name in ("beta1", "beta2", "eps", "n", "gamma", "L", "theta"):
+        text = getattr(args, name)
+        if text is not None:
+            exact_number(name, text)
+    if args.data is not None:
+        exps = [abs(int(x)) for x in re.findall(r"[eE]\s*([+-]?\d+)", args.data)]
+        if len(args.data) > MAX_NUMBER_LENGTH or any(x > MAX_EXPONENT for x in exps):
+            raise ValueError(f"--data must be at most {MAX_NUMBER_LENGTH} characters with "
+                             f"exponents of at most {MAX_EXPONENT} (the limit), got "
+                             f"{args.data[:40]!r}")
+    if args.action == "rms-step" and args.batch > MAX_BATCH:
+        raise ValueError(f"--batch must be <= {MAX_BATCH} for rms-step (the limit), got "
+                         f"{args.batch}")
+
+
 def run(args: "argparse.Namespace") -> int:
     """Validate, compute and print (or emit as JSON) one of the three results.
 
@@ -215,6 +245,9 @@ def run(args: "argparse.Namespace") -> int:
     from ..core.validate import check_dps
 
     check_dps(args.dps)
+    if args.dps > MAX_DPS:
+        raise ValueError(f"dps must be <= {MAX_DPS} (the limit), got {args.dps}")
+    _check_numbers(args)
     code = 0
     if args.action == "step":
         out = _step(args)

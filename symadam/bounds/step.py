@@ -37,6 +37,7 @@ Only sympy is imported (an exact route).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -47,7 +48,7 @@ from ..core.derivation import Derivation
 
 __all__ = ["SYMBOLS", "derive_step_bound", "step_bound_formula", "c_inf_formula",
            "step_bound", "step_bound_n", "c_inf", "extremal_sequence", "exact_number", "MAX_N",
-           "MAX_EXACT_N"]
+           "MAX_EXACT_N", "MAX_EXPONENT", "MAX_NUMBER_LENGTH"]
 
 beta1, beta2 = sympy.symbols("beta1 beta2", positive=True)
 eps = sympy.Symbol("eps", nonnegative=True)
@@ -63,6 +64,12 @@ MAX_N = 10**12
 #: Largest ``n`` for which :func:`step_bound` builds the exact number (``beta^n`` as a
 #: rational has ``n`` times as many digits as ``beta``).
 MAX_EXACT_N = 2000
+#: Numbers are refused unless ``x = 0`` or ``10^-MAX_EXPONENT <= |x| <= 10^MAX_EXPONENT``
+#: (an exact ``1e1000000000`` would have a billion digits), before any work.
+MAX_EXPONENT = 1000
+#: Longest numeric input, in characters.
+MAX_NUMBER_LENGTH = 1000
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
 
 
 def exact_number(name: str, x: Any) -> sympy.Rational:
@@ -76,20 +83,43 @@ def exact_number(name: str, x: Any) -> sympy.Rational:
     Traceback (most recent call last):
     ...
     ValueError: beta1 must be a finite real number, got 'nan'
+    >>> exact_number("gamma", "1e1000000000")
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be 0 or of magnitude in [1e-1000, 1e1000] (the limit), got '1e1000000000'
     """
     if isinstance(x, bool):
         raise ValueError(f"{name} must be a finite real number, got {x!r}")
     if isinstance(x, sympy.Rational):
-        return x
+        return _in_range(name, x, x)
     if isinstance(x, int):
-        return sympy.Integer(x)
+        return _in_range(name, sympy.Integer(x), x)
     s = repr(x) if isinstance(x, float) else str(x).strip()
+    if len(s) > MAX_NUMBER_LENGTH:
+        raise ValueError(f"{name} must be at most {MAX_NUMBER_LENGTH} characters long (the "
+                         f"limit), got {len(s)}")
     if s.lower().lstrip("+-") in ("nan", "inf", "infinity", "oo"):
         raise ValueError(f"{name} must be a finite real number, got {x!r}")
+    m = _EXPONENT.search(s)
+    if m and abs(int(m.group(1))) > MAX_EXPONENT + MAX_NUMBER_LENGTH:   # before building it
+        raise _too_large(name, x)
     try:
-        return sympy.Rational(s)
+        v = sympy.Rational(s)
     except (TypeError, ValueError, ZeroDivisionError, SyntaxError):
         raise ValueError(f"{name} must be a finite real number, got {x!r}") from None
+    return _in_range(name, v, x)
+
+
+def _too_large(name: str, x: Any) -> ValueError:
+    return ValueError(f"{name} must be 0 or of magnitude in [1e-{MAX_EXPONENT}, "
+                      f"1e{MAX_EXPONENT}] (the limit), got {x!r}")
+
+
+def _in_range(name: str, v: sympy.Rational, x: Any) -> sympy.Rational:
+    big = sympy.Integer(10)**MAX_EXPONENT
+    if v != 0 and not 1 / big <= abs(v) <= big:
+        raise _too_large(name, x)
+    return v
 
 
 def _betas(b1: Any, b2: Any) -> tuple[sympy.Rational, sympy.Rational]:
