@@ -103,3 +103,86 @@ def test_avf_bias_order2(capsys):
     with pytest.raises(SystemExit) as exc:        # argparse: one line, status 2
         main(["avf", "bias", "--order", "3", "--data", "rademacher"])
     assert exc.value.code == 2 and "--order" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["step", "--gamma", "1e1000000000"], "the limit"),
+    (["step", "--beta1", "1e-1000000000"], "the limit"),
+    (["step", "--n", "1e1000000000"], "the limit"),
+    (["step", "--dps", "5000"], "dps must be <= 1000"),
+    (["step", "--beta1", "__import__('os').system('true')"], "finite real number"),
+    (["stability", "--beta1", "0.5", "--eps", "0.1", "--L", "1e-1000000000"], "the limit"),
+    (["stability", "--beta1", "0.5", "--eps", "0.1", "--L", "1", "--gamma", "-2"],
+     "gamma must be > 0"),
+    (["stability", "--beta1", "1", "--eps", "0.1", "--L", "1"], "beta1 must be in"),
+    (["stability", "--beta1", "0.5", "--eps", "nan", "--L", "1"], "finite"),
+    (["stability", "--beta1", "0.5", "--eps", "0.1", "--L", "1", "--gamma", "5", "--beta2",
+      "1"], "beta2 must be in"),
+    (["rms-step", "--data", "rademacher", "--theta", "1e1000000000"], "the limit"),
+    (["rms-step", "--data", "bernoulli:1e-1000000000", "--theta", "0"], "--data must be"),
+    (["rms-step", "--data", "rademacher", "--theta", "0", "--batch", "1000000"],
+     "--batch must be <= 100"),
+    (["rms-step", "--data", "rademacher", "--theta", "0", "--beta1", "0.9", "--beta2", "0.5"],
+     "beta1**2 must be < beta2"),
+    (["rms-step", "--data", "rademacher", "--theta", "0", "--eps", "-1"], "eps must be >= 0"),
+    (["rms-step", "--data", "rademacher", "--theta", "0", "--dps", "101"], "dps must be <= 100"),
+    (["rms-step", "--data", "nosuchlaw", "--theta", "0"], "data spec must be one of"),
+])
+def test_bad_input_one_line_exit_2(capsys, argv, msg):
+    code, out, err = _run(capsys, "bounds", *argv)
+    assert code == 2 and msg in err and err.count("\n") == 1 and "Traceback" not in err
+    assert out == ""
+
+
+def test_text_output_digits(capsys):
+    """The human-readable lines carry the same computed digits as the JSON."""
+    code, out, _ = _run(capsys, "bounds", "step", "--beta1", "0.5", "--beta2", "0.9", "--n",
+                        "3", "--dps", "25")
+    with mpmath.workdps(50):
+        b1, b2 = mpmath.mpf("0.5"), mpmath.mpf("0.9")
+        a = [(1 - b1) * b1**(3 - k) / (1 - b1**3) for k in (1, 2, 3)]
+        b = [(1 - b2) * b2**(3 - k) / (1 - b2**3) for k in (1, 2, 3)]
+        cn = mpmath.sqrt(mpmath.fsum(x * x / y for x, y in zip(a, b)))   # Cauchy-Schwarz sum
+        ci = (1 - b1) / mpmath.sqrt((1 - b2) * (1 - b1**2 / b2))
+        want = f"C_n   = {mpmath.nstr(cn, 25)}   (n = 3)\nC_inf = {mpmath.nstr(ci, 25)}\n"
+    assert code == 0 and out == want
+    code, out, _ = _run(capsys, "bounds", "stability", "--beta1", "0.5", "--eps", "0.1", "--L",
+                        "1", "--gamma", "0.66", "--beta2", "0.5")
+    assert code == 0 and "= 0.6\n" in out and "not locally stable" in out
+    assert "amplitude 0.01 (attracting)" in out               # (0.1/1)(0.66/0.6 - 1)
+    code, out, _ = _run(capsys, "bounds", "stability", "--beta1", "0.5", "--eps", "0.1", "--L",
+                        "1", "--gamma", "0.59")
+    assert code == 0 and "locally stable" in out and "not" not in out
+
+
+def test_step_eps_and_gamma(capsys):
+    """eps > 0 leaves the supremum C_n (approached, not attained); gamma scales it."""
+    _, a, _ = _run(capsys, "bounds", "step", "--beta1", "0.9", "--beta2", "0.99", "--n", "7",
+                   "--json")
+    _, b, _ = _run(capsys, "bounds", "step", "--beta1", "0.9", "--beta2", "0.99", "--n", "7",
+                   "--eps", "1e-8", "--gamma", "3", "--json")
+    assert a["C_n"] == b["C_n"]
+    with mpmath.workdps(40):
+        assert abs(mpmath.mpf(b["max_step"]) / (3 * mpmath.mpf(a["C_n"])) - 1) < 1e-28
+        K = mpmath.mpf(a["C_inf"]) / (1 - mpmath.mpf("0.9") / mpmath.sqrt(mpmath.mpf("0.99")))
+        assert abs(mpmath.mpf(b["apriori_radius"]) / (3 * K) - 1) < mpmath.mpf(10)**-27
+
+
+@pytest.mark.slow
+def test_rms_step_simulate(capsys):
+    code, out, _ = _run(capsys, "bounds", "rms-step", "--data", "bernoulli:0.3", "--theta",
+                        "0.3", "--beta1", "0.9", "--beta2", "0.99", "--simulate", "32",
+                        "--dps", "15", "--json")
+    assert code == 0
+    s = out["simulated"]
+    assert abs(s["rms_step_over_gamma"] - float(out["rms_step_over_gamma"])) < 4 * s["se"]
+
+
+def test_avf_bias_order2_bad_input(capsys):
+    for argv, msg in ((["--beta2", "1"], "beta2"), (["--beta1", "nan"], "beta1"),
+                      (["--data", "nosuchlaw"], "data spec")):
+        base = {"--data": "discrete:-2,1,3@0.4,0.5,0.1", "--beta1": "0.9", "--beta2": "0.999"}
+        base.update(dict(zip(argv[::2], argv[1::2])))
+        args = [x for kv in base.items() for x in kv]
+        code, _, err = _run(capsys, "avf", "bias", "--order", "2", *args)
+        assert code == 2 and msg in err and err.count("\n") == 1, (argv, err)

@@ -20,7 +20,9 @@ the newest 20 terms of the limiting sequence ``g_{n-j} = (beta1/beta2)^j``.  Wit
 ``eps > 0`` the supremum of ``|mhat|/(eps + sqrt vhat)`` is still ``C_n`` (not attained).
 Exit status: 0 success; 1 a numerical route fell short of ``--dps`` after one escalation;
 2 bad input (``beta`` outside [0, 1), ``beta1^2 >= beta2`` where ``C_inf`` is requested,
-``gamma <= 0``, non-finite numbers, a simulation larger than the machine's memory).
+``gamma <= 0``, non-finite numbers, numbers beyond ``1e+-1000`` or longer than 1000
+characters, ``--dps`` above 1000 (100 for ``rms-step``), ``rms-step --batch`` above 100 or a
+mini-batch law of more than 2000 atoms, a simulation larger than the machine's memory).
 """
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ MAX_DPS = 1000
 #: Laplace route costs about 0.1 s per atom at 30 digits.
 MAX_BATCH = 100
 MAX_ATOMS = 2000
+#: Largest ``--dps`` of ``rms-step`` (about 3 minutes at 100 digits for +-1 data).
+MAX_RMS_DPS = 100
 
 
 def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
@@ -222,6 +226,8 @@ def _check_numbers(args: "argparse.Namespace") -> None:
             raise ValueError(f"--data must be at most {MAX_NUMBER_LENGTH} characters with "
                              f"exponents of at most {MAX_EXPONENT} (the limit), got "
                              f"{args.data[:40]!r}")
+    if args.action == "rms-step" and args.dps > MAX_RMS_DPS:
+        raise ValueError(f"dps must be <= {MAX_RMS_DPS} for rms-step (the limit), got {args.dps}")
     if args.action == "rms-step" and args.batch > MAX_BATCH:
         raise ValueError(f"--batch must be <= {MAX_BATCH} for rms-step (the limit), got "
                          f"{args.batch}")
@@ -269,6 +275,9 @@ def run(args: "argparse.Namespace") -> int:
                   f"{out['apriori_radius']}")
     elif args.action == "stability":
         print(f"gamma_max = {out['formula']} = {out['gamma_max']}")
+        if "stable" in out:
+            print(f"gamma = {out['gamma']}: the fixed point is "
+                  f"{'locally stable' if out['stable'] else 'not locally stable'}")
         if "two_cycle_amplitude" in out:
             print(f"beyond: period-2 orbit of amplitude {out['two_cycle_amplitude']} "
                   f"({'attracting' if out['two_cycle_attracting'] else 'repelling: bursts'})")
