@@ -276,7 +276,7 @@ def run(args: "argparse.Namespace") -> int:
     elif args.action == "stability":
         print(f"gamma_max = {out['formula']} = {out['gamma_max']}")
         if "stable" in out:
-            print(f"gamma = {out['gamma']}: the fixed point is "
+            print(f"gamma = {args.gamma}: the fixed point is "
                   f"{'locally stable' if out['stable'] else 'not locally stable'}")
         if "two_cycle_amplitude" in out:
             print(f"beyond: period-2 orbit of amplitude {out['two_cycle_amplitude']} "
