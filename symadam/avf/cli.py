@@ -44,6 +44,8 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p.add_argument("--eps", default="0", help="eps outside the root, default 0")
     p.add_argument("--batch", type=int, default=1, help="mini-batch size J, default 1")
     p.add_argument("--theta", default=None, help="point for eval (default: the minimizer)")
+    p.add_argument("--order", type=int, choices=(1, 2), default=1,
+                   help="bias: 2 adds second_order and predicted_zero (avf.bias_order2)")
     add_dps(p, default=30)
     add_json(p)
     return p
@@ -140,11 +142,17 @@ def run(args: "argparse.Namespace") -> int:
         out = {"formula": str(first_order_bias_formula()),
                "first_order_bias": exact_decimal(fob, dps),
                "first_order_bias_exact": str(fob)}
+        if args.order == 2:
+            from .bias_order2 import order2_fields
+            out.update(order2_fields(law, b1, b2, e, args.batch, dps))
         if args.json:
             emit_json(out)
         else:
             print(f"bias ~ {out['formula']}")
             print(f"     = {out['first_order_bias_exact']} = {out['first_order_bias']}")
+            if args.order == 2:
+                print(f"second order = {out['second_order']}; predicted zero "
+                      f"{out['predicted_zero']}")
         return 0
     try:
         if args.action == "eval":

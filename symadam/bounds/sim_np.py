@@ -1,0 +1,349 @@
+"""Vectorised simulations for the bounds topic (float64 numpy): one array operation per step
+for all runs.
+
+* :func:`adversarial_rises` -- the sharpness construction of the a priori bound, for a grid of
+  build-up lengths at once (scale-free: ``eps = 0`` and the moments are renormalised by the
+  current gradient size, so geometric build-ups of any length stay in range);
+* :func:`random_adversary` -- sign-respecting gradient sequences with random, persistent
+  magnitudes (log-random walk), positions tracked;
+* :func:`quadratic_sup` -- Adam, gradient descent or heavy ball on a separable quadratic
+  ``E[sum_i lam_i/2 (theta_i - X_i)^2]`` with i.i.d. data (or deterministic gradients),
+  recording how far the iterates ever get from the data range;
+* :func:`frozen_rms` -- the stationary moment chain at a frozen ``theta``, estimating
+  ``E[(M/(eps + sqrt V))^2]``; :func:`adam_step_rms` -- the RMS step of running Adam;
+* :func:`check_memory` -- refuses a simulation whose arrays would not fit before it starts.
+
+Adam is bias-corrected, ``eps`` outside the root (``torch.optim.Adam``); ``beta1`` is the
+papers' alpha, ``beta2`` their beta, ``lr`` their gamma.  Data laws are
+:class:`symadam.avf.laws.DataLaw` objects, sampled by :func:`symadam.avf.mc_np.sample_batch_means`.
+"""
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from ..avf.mc_np import history_length, sample_batch_means
+
+__all__ = ["available_memory", "check_memory", "adversarial_rises", "random_adversary",
+           "quadratic_sup", "frozen_rms", "adam_step_rms"]
+
+_BLOCK = 256  # data drawn in blocks of this many steps
+
+
+def available_memory() -> int:
+    """Bytes of memory available to a new allocation (``MemAvailable``, else physical).
+
+    Examples
+    --------
+    >>> available_memory() > 0
+    True
+    """
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    try:  # pragma: no cover
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover
+        return 2**33
+
+
+def check_memory(nbytes: float, what: str, fraction: float = 0.5) -> None:
+    """Raise ``ValueError`` if ``nbytes`` exceed ``fraction`` of the available memory.
+
+    Examples
+    --------
+    >>> check_memory(1e6, "a small run")
+    >>> check_memory(1e30, "--runs 10^24")                     # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --runs 10^24 needs about 1e+21 GB of memory; ... GB are available
+    """
+    avail = available_memory()
+    if not nbytes <= fraction * avail:
+        raise ValueError(f"{what} needs about {nbytes / 1e9:.3g} GB of memory; "
+                         f"{avail / 1e9:.3g} GB are available")
+
+
+def _rng(seed: Any) -> np.random.Generator:
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return np.random.default_rng(ss)
+
+
+def adversarial_rises(beta1: float, beta2: float, warmups: Any, buildups: Any,
+                      tail: int) -> dict:
+    """Rise above ``b`` (in units of ``gamma``) of the sharpness construction, per variant.
+
+    Variant ``(W, N)``: ``W`` steps of gradient ``-1`` (the bias corrections settle), then
+    ``N`` steps whose gradients grow by ``beta2/beta1`` per step (the extremal sequence), the
+    last of which crosses ``b``, then ``tail`` steps of ``g = 0`` above ``b``.  While below
+    ``b`` the increments do not depend on the position, so the start is placed at the
+    distance that makes the last build-up step start just below ``b``; the sign condition
+    is then checked on the positions.  ``eps = 0`` (the worst case).
+
+    Returns ``rise`` (max over the tail of ``theta - b``, over ``gamma``), ``crossing``
+    (the crossing step's size over ``gamma``), ``sign_ok`` (per variant) and ``grid``.
+
+    Examples
+    --------
+    >>> out = adversarial_rises(0.5, 0.75, [0, 200], [5, 60], 200)
+    >>> out["rise"].round(4).tolist()
+    [2.6705, 2.8978, 2.8802, 2.8978]
+    """
+    W, N = np.meshgrid(np.asarray(warmups, int), np.asarray(buildups, int), indexing="ij")
+    W, N = W.ravel(), N.ravel()
+    R = W.size
+    T = int((W + N).max()) + int(tail)
+    m = np.zeros(R)
+    v = np.zeros(R)
+    q = beta2 / beta1 if beta1 > 0 else np.inf     # beta1 = 0: only the last gradient counts
+    pos = np.zeros(R)             # position relative to the start
+    cross_start = np.zeros(R)     # position before the crossing step
+    crossing = np.zeros(R)
+    top = np.full(R, -np.inf)     # max position after the crossing
+    up_ok = np.ones(R, bool)      # every step before the tail moves up (so stays below b)
+    p1 = p2 = 1.0
+    for t in range(1, T + 1):     # one array operation per step for all variants
+        build = (t > W) & (t <= W + N)
+        after = t > W + N
+        ratio = np.where(build & (t > W + 1), q, 1.0)   # gradient size relative to previous
+        g = np.where(after, 0.0, -1.0)                   # in units of the current |g|
+        m = np.where(after, beta1 * m, beta1 * m / ratio + (1 - beta1) * g)
+        v = np.where(after, beta2 * v, beta2 * v / ratio**2 + (1 - beta2) * g * g)
+        p1 *= beta1
+        p2 *= beta2
+        vh = v / (1 - p2)
+        step = -(m / (1 - p1)) / np.sqrt(np.where(vh > 0, vh, 1.0))
+        last = t == W + N
+        cross_start = np.where(last, pos, cross_start)
+        up_ok &= (t > W + N) | (step > 0)
+        pos = pos + step
+        crossing = np.where(last, step, crossing)
+        top = np.where(after | last, np.maximum(top, pos), top)
+    rise = top - cross_start          # b sits just above cross_start
+    # the sign condition: before the crossing every increment is upward, so every earlier
+    # position is below the crossing start (gradients < 0 there); g = 0 in the tail obeys it
+    return {"rise": rise, "crossing": crossing, "sign_ok": up_ok,
+            "grid": list(zip(W.tolist(), N.tolist()))}
+
+
+def random_adversary(beta1: float, beta2: float, lr: float, a: float, b: float,
+                     theta0: float, steps: int, runs: int, seed: Any,
+                     eps: float = 0.0) -> dict:
+    """Adam driven by random sign-respecting gradients; returns the extreme positions.
+
+    Outside ``[a, b]`` the gradient has the forced sign (``+`` above ``b``, ``-`` below
+    ``a``), inside a random sign; its magnitude follows a log-random walk
+    (``log|g|`` steps ``N(0, 1)``), so long build-ups of growing gradients occur.
+
+    Examples
+    --------
+    >>> out = random_adversary(0.9, 0.999, 1.0, -1.0, 1.0, 0.0, 2000, 64, seed=0)
+    >>> bool(out["max"].max() < 1 + 73.04 and out["min"].min() > -1 - 73.04)
+    True
+    """
+    check_memory(8.0 * runs * 12, f"random_adversary with {runs} runs")
+    rng = _rng(seed)
+    th = np.full(runs, float(theta0))
+    m = np.zeros(runs)
+    v = np.zeros(runs)
+    logmag = np.zeros(runs)
+    hi = th.copy()
+    lo = th.copy()
+    p1 = p2 = 1.0
+    for t in range(1, steps + 1):
+        if t % _BLOCK == 1:
+            Z = rng.standard_normal((_BLOCK, runs))
+            S = rng.random((_BLOCK, runs))
+        i = (t - 1) % _BLOCK
+        sign = np.where(th > b, 1.0, np.where(th < a, -1.0, np.where(S[i] < 0.5, -1.0, 1.0)))
+        logmag = np.clip(logmag + Z[i], -30, 30)      # |g| in [e^-30, e^30]
+        g = sign * np.exp(logmag)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        p1 *= beta1
+        p2 *= beta2
+        th = th - lr * (m / (1 - p1)) / (eps + np.sqrt(v / (1 - p2)))
+        np.maximum(hi, th, out=hi)
+        np.minimum(lo, th, out=lo)
+    return {"max": hi, "min": lo, "final": th}
+
+
+def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: int,
+                  runs: int, seed: Any, *, beta1: float = 0.9, beta2: float = 0.999,
+                  eps: float = 1e-8, momentum: float = 0.9, blowup: float = 1e100) -> dict:
+    """``method`` on ``E[sum_i lam_i/2 (theta_i - X_i)^2]``: how far the iterates ever get.
+
+    Parameters
+    ----------
+    method : {"adam", "gd", "heavy-ball"}
+    lam : array (d,)
+        Curvatures ``lam_i > 0``.
+    law : DataLaw or None
+        Law of each ``X_i`` (i.i.d. over coordinates, steps and runs); ``None``: ``X = 0``
+        (deterministic gradients, minimiser 0).
+    theta0 : float or array (d,)
+    lr : float or array (runs,)
+        Learning rate(s) (one per run allows a sweep in one pass).
+    steps, runs : int
+    momentum : float
+        Heavy ball's ``beta``.
+
+    Returns
+    -------
+    dict with ``above`` / ``below`` (runs, d): how far the iterates ever got above
+    ``max(theta_0, max X)`` / below ``min(theta_0, min X)``, the data range of the whole
+    run (the theorem's pathwise ``[a, b]``; 0 if never), ``dist`` (runs,): the largest
+    ``|theta - E X|_inf``, ``blowup_step`` (runs,): first step with ``|theta| > blowup``
+    (``-1`` if never), ``final`` (runs, d).
+
+    Examples
+    --------
+    >>> out = quadratic_sup("gd", [1.0], None, 1.0, [0.5, 2.5], 700, 2, seed=0)
+    >>> out["blowup_step"].tolist()
+    [-1, 568]
+    """
+    if method not in ("adam", "gd", "heavy-ball"):
+        raise ValueError(f"method must be one of adam, gd, heavy-ball; got {method!r}")
+    lam = np.atleast_1d(np.asarray(lam, float))
+    d = lam.size
+    check_memory(8.0 * runs * d * (12 + _BLOCK), f"{method} with runs x d = {runs} x {d}")
+    rng = _rng(seed)
+    lr = np.broadcast_to(np.asarray(lr, float), (runs,))[:, None]
+    th = np.broadcast_to(np.asarray(theta0, float), (runs, d)).copy()
+    prev = th.copy()
+    m = np.zeros((runs, d))
+    v = np.zeros((runs, d))
+    mean = 0.0 if law is None else float(law.mean())
+    xmax = np.full((runs, d), -np.inf if law is not None else 0.0)
+    xmin = np.full((runs, d), np.inf if law is not None else 0.0)
+    thmax = th.copy()
+    thmin = th.copy()
+    dist = np.abs(th - mean).max(axis=1)
+    blow = np.full(runs, -1)
+    alive = np.ones(runs, bool)
+    p1 = p2 = 1.0
+    for t in range(1, steps + 1):
+        if law is not None and t % _BLOCK == 1:
+            X = sample_batch_means(law, (_BLOCK, runs, d), rng)
+        x = X[(t - 1) % _BLOCK] if law is not None else 0.0
+        if law is not None:
+            np.maximum(xmax, x, out=xmax)
+            np.minimum(xmin, x, out=xmin)
+        g = lam * (th - x)
+        if method == "adam":
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
+            p1 *= beta1
+            p2 *= beta2
+            new = th - lr * (m / (1 - p1)) / (eps + np.sqrt(v / (1 - p2)))
+        elif method == "gd":
+            new = th - lr * g
+        else:
+            new = th - lr * g + momentum * (th - prev)
+        prev, th = th, new
+        with np.errstate(invalid="ignore"):
+            np.maximum(thmax, th, out=thmax)
+            np.minimum(thmin, th, out=thmin)
+            big = ~(np.abs(th).max(axis=1) <= blowup)
+        newly = big & alive
+        blow[newly] = t
+        alive &= ~big
+        dist = np.where(alive, np.maximum(dist, np.abs(th - mean).max(axis=1)), np.inf)
+        if not alive.any():
+            break
+        if not alive.all():      # exploded runs are frozen (no overflow warnings)
+            th[~alive] = 0.0
+            prev[~alive] = 0.0
+    th0 = np.broadcast_to(np.asarray(theta0, float), (runs, d))
+    with np.errstate(invalid="ignore"):
+        above = np.maximum(thmax - np.maximum(th0, xmax), 0.0)
+        below = np.maximum(np.minimum(th0, xmin) - thmin, 0.0)
+    return {"above": above, "below": below, "dist": dist, "blowup_step": blow, "final": th}
+
+
+def frozen_rms(law: Any, theta: float, beta1: float, beta2: float, eps: float, steps: int,
+               runs: int, seed: Any) -> dict:
+    """``E[(M/(eps + sqrt V))^2]`` at a frozen ``theta`` by the stationary moment chain.
+
+    Each run first runs the recursion ``m <- beta1 m + (1-beta1) G``,
+    ``v <- beta2 v + (1-beta2) G^2`` (no bias correction) for a burn-in after which the
+    start's weight is below 1e-17, then averages ``(m/(eps + sqrt v))^2`` over ``steps``
+    steps; the standard error is over the independent runs.
+
+    Examples
+    --------
+    >>> from symadam.avf.laws import parse_data
+    >>> out = frozen_rms(parse_data("rademacher"), 0.0, 0.9, 0.99, 0.0, 2000, 32, seed=0)
+    >>> bool(abs(out["mean"] - 1/19) < 5 * out["se"])    # (1-beta1)/(1+beta1) = 1/19
+    True
+    """
+    check_memory(8.0 * runs * (8 + _BLOCK), f"frozen_rms with {runs} runs")
+    rng = _rng(seed)
+    burn = history_length(beta1, beta2)
+    m = np.zeros(runs)
+    v = np.zeros(runs)
+    acc = np.zeros(runs)
+    for t in range(1, burn + steps + 1):
+        if t % _BLOCK == 1:
+            G = theta - sample_batch_means(law, (_BLOCK, runs), rng)
+        g = G[(t - 1) % _BLOCK]
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        if t > burn:
+            acc += (m / (eps + np.sqrt(v))) ** 2
+    per_run = acc / steps
+    return {"mean": float(per_run.mean()), "se": float(per_run.std(ddof=1) / math.sqrt(runs)),
+            "per_run": per_run}
+
+
+def adam_step_rms(law: Any, theta0: float, lr: float, beta1: float, beta2: float, eps: float,
+                  steps: int, runs: int, seed: Any, floor_schedule: bool = True) -> dict:
+    """RMS of Adam's steps ``(theta_n - theta_{n-1})/gamma_n`` over the second half of a run.
+
+    ``gamma_n = lr (1 + n^{-1/2})`` if ``floor_schedule`` (a schedule bounded below by
+    ``lr`` but not constant), else ``lr``.  Returns the per-run RMS over the second half,
+    its mean and standard error, and the spread (std across runs) of the final iterates
+    at 3/4 and at the end.
+
+    Examples
+    --------
+    >>> from symadam.avf.laws import parse_data
+    >>> out = adam_step_rms(parse_data("rademacher"), 0.0, 1e-3, 0.9, 0.99, 0.0, 4000, 16, 0)
+    >>> bool(abs(out["mean"] - (1/19) ** 0.5) < 0.02)
+    True
+    """
+    check_memory(8.0 * runs * (10 + _BLOCK), f"adam_step_rms with {runs} runs")
+    rng = _rng(seed)
+    th = np.full(runs, float(theta0))
+    m = np.zeros(runs)
+    v = np.zeros(runs)
+    acc = np.zeros(runs)
+    spread_mid = float("nan")
+    half = steps // 2
+    p1 = p2 = 1.0
+    for t in range(1, steps + 1):
+        if t % _BLOCK == 1:
+            X = sample_batch_means(law, (_BLOCK, runs), rng)
+        g = th - X[(t - 1) % _BLOCK]
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        p1 *= beta1
+        p2 *= beta2
+        gam = lr * (1 + t ** -0.5) if floor_schedule else lr
+        step = -(m / (1 - p1)) / (eps + np.sqrt(v / (1 - p2)))   # step / gamma_n
+        th = th + gam * step
+        if t > half:
+            acc += step * step
+        if t == (3 * steps) // 4:
+            spread_mid = float(th.std())
+    per_run = np.sqrt(acc / (steps - half))
+    return {"mean": float(per_run.mean()), "se": float(per_run.std(ddof=1) / math.sqrt(runs)),
+            "per_run": per_run, "spread": float(th.std()), "spread_mid": spread_mid,
+            "final": th}
