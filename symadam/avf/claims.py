@@ -422,7 +422,4 @@ def _overparam(ctx):
                         dots=[mpmath.nstr(v, 6) for v in dots], zero_on_solutions=zero_ok)
 
 
-from . import (
-    claims_order2,  # noqa: E402,F401  (registers avf.bias_order2, avf.bias_order2_sim)
-    claims_sim,  # noqa: E402,F401  (registers the simulation claims avf.sim_*)
-)
+from . import claims_order2, claims_sim  # noqa: E402,F401  (register avf.sim_*, avf.bias_order2*)
