@@ -153,3 +153,20 @@ def test_report_lists_proven_claims(tmp_path):
     md = (out / "report.md").read_text()
     assert "Proven in ball arithmetic (`--certify`): 1 of 1: `rates.gd`." in md
     assert "*Proof (ball arithmetic).* proven; enclosures: max_radius(kappa=100) `[0.98019801" in md
+
+
+def test_avf_zero_cli_certify(capsys):
+    """``avf zero --certify --json`` adds an Arb enclosure that contains the printed zero."""
+    assert main(["avf", "zero", "--data", "bernoulli:0.1", "--beta2", "0.99", "--dps", "25",
+                 "--certify", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["certified"] is True and out["why_not"] is None
+    with ctx.workdps(40):
+        enc = arb(out["enclosure"])
+        assert enc.contains(arb(out["zero"]).mid()) or enc.overlaps(arb(out["zero"]))
+        assert enc.rad() < arb("1e-20")
+        assert not enc.contains(arb("0.1"))  # the minimizer is not the zero
+    assert main(["avf", "zero", "--data", "normal:0,1", "--beta2", "0.99", "--dps", "20",
+                 "--certify", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["certified"] is False and "discrete laws only" in out["why_not"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 
@@ -109,3 +110,64 @@ def _symmetric(ctx) -> Certificate:
                        "tails), beta = (9/10, 99/100), eps = 0: skewed data proven non-zero, "
                        "symmetric data enclosed within 1e-30 of 0", enc,
                        "; ".join(why) or None, {"seconds": round(time.perf_counter() - t0, 2)})
+
+
+def certify_zero_of(law: Any, beta1: Any, beta2: Any, eps: Any, zero: Any,
+                    digits: int) -> dict:
+    """``avf zero --certify``: prove the zero found by the mpmath route, in Arb balls.
+
+    Parameters
+    ----------
+    law : symadam.avf.laws.DataLaw
+        The data law (a batch mean already taken); only discrete laws have a
+        certified route.
+    beta1, beta2, eps : exact rationals (sympy) as validated by the CLI.
+    zero : mpmath.mpf
+        The zero from :func:`symadam.avf.field_mp.avf_zero`.
+    digits : int
+        Half-width ``10^-digits`` of the bracket to prove (at most the digits
+        the mpmath route reached).
+
+    Returns
+    -------
+    dict
+        ``certified`` (bool), ``enclosure`` (Arb notation, or ``None``) and
+        ``why_not`` (``None`` when certified).
+
+    Examples
+    --------
+    >>> from symadam.avf.field_mp import avf_zero
+    >>> from symadam.avf.laws import parse_data
+    >>> import sympy
+    >>> z = avf_zero("bernoulli:0.5", "0.9", "0.99", 0, dps=20)
+    >>> r = certify_zero_of(parse_data("bernoulli:0.5"), sympy.Rational(9, 10),
+    ...                     sympy.Rational(99, 100), 0, z.zero, 15)
+    >>> r["certified"], r["enclosure"]
+    (True, '[0.50000000000000 +/- 1.01e-15]')
+    >>> certify_zero_of(parse_data("normal:0,1"), sympy.Rational(9, 10),
+    ...                 sympy.Rational(99, 100), 0, z.zero, 15)["why_not"]
+    'no certified route for normal data (discrete laws only)'
+    """
+    if flint_or_none() is None:
+        return {"certified": False, "enclosure": None, "why_not": _no_flint().why_not}
+    if law.kind != "discrete":
+        return {"certified": False, "enclosure": None,
+                "why_not": f"no certified route for {law.kind} data (discrete laws only)"}
+    from flint import arb
+    from flint import ctx as fctx
+
+    from .field_arb import DiscreteLaw, certify_zero
+
+    dl = DiscreteLaw.of([(str(x), str(p)) for x, p in law.atoms])
+    g = Fraction(mpmath.nstr(zero, digits + 10, min_fixed=-100, max_fixed=100))
+    try:
+        c = certify_zero(dl, _fmpq(f"{g.numerator}/{g.denominator}"), _fmpq(str(beta1)),
+                         _fmpq(str(beta2)), _fmpq(str(eps)), digits=int(digits))
+    except (ValueError, ZeroDivisionError) as exc:
+        return {"certified": False, "enclosure": None, "why_not": str(exc)}
+    if not c.certified:
+        return {"certified": False, "enclosure": None, "why_not": c.why_not}
+    with fctx.workdps(digits + 20):
+        half = arb(0, float(c.right - c.left) / 2 * (1 + 1e-9))
+        enc = arb_str(arb((c.left + c.right) / 2) + half, digits)
+    return {"certified": True, "enclosure": enc, "why_not": None}

@@ -43,6 +43,9 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p.add_argument("--beta2", default="0.999", help="Adam's beta2 (papers' beta), default 0.999")
     p.add_argument("--eps", default="0", help="eps outside the root, default 0")
     p.add_argument("--batch", type=int, default=1, help="mini-batch size J, default 1")
+    p.add_argument("--certify", action="store_true",
+                   help="zero: prove it in Arb ball arithmetic (discrete data; extra [certify]); "
+                        "adds certified, enclosure, why_not")
     p.add_argument("--theta", default=None, help="point for eval (default: the minimizer)")
     p.add_argument("--order", type=int, choices=(1, 2), default=1,
                    help="bias: 2 adds second_order and predicted_zero (avf.bias_order2)")
@@ -174,10 +177,18 @@ def run(args: "argparse.Namespace") -> int:
     out = {"zero": dec(z.zero, z.error), "minimizer": str(z.minimizer),
            "bias": dec(z.bias, z.error), "first_order_bias": exact_decimal(fob, dps),
            "digits": z.digits, "error": mpmath.nstr(z.error, 3)}
+    if args.certify:
+        from .certify import certify_zero_of
+
+        out.update(certify_zero_of(law.batch_mean(args.batch), b1, b2, e, z.zero,
+                                   max(5, min(z.digits - 2, 30))))
     if args.json:
         emit_json(out)
     else:
         print(f"zero of A: {out['zero']}  ({z.digits} digits)")
         print(f"minimizer: {out['minimizer']}   bias: {out['bias']}   "
               f"first-order bias: {out['first_order_bias']}")
+        if args.certify:
+            print(f"proven (Arb balls): unique zero in {out['enclosure']}" if out["certified"]
+                  else f"not proven: {out['why_not']}")
     return 0
