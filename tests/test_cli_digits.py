@@ -104,15 +104,10 @@ def _first_order_bias(p, beta1, beta2, J=1):
     return -c_ab * k3 / (2 * J * var)
 
 
-_FLOAT_BIAS = ("the avf CLI converts first_order_bias through a float outside the working "
-               "precision (issue 17 item 3; symadam/avf is owned by another branch)")
-
-
 def test_first_order_bias_formula_is_the_documented_value():
     assert _first_order_bias("0.1", "0.9", "0.99") == sympy.Rational(-2, 545)
 
 
-@pytest.mark.xfail(reason=_FLOAT_BIAS, strict=False)
 def test_avf_bias_digits(capsys):
     out = _run(capsys, ["avf", "bias", "--data", "bernoulli:0.1", "--beta2", "0.99"])
     assert sympy.Rational(out["first_order_bias_exact"]) == sympy.Rational(-2, 545)
@@ -186,10 +181,11 @@ def test_avf_zero_digits(avf_zero_out):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason=_FLOAT_BIAS, strict=False)
 def test_avf_zero_first_order_bias_digits(avf_zero_out):
-    assert_digits(avf_zero_out["first_order_bias"], _first_order_bias("0.1", "0.25", "0.25"),
-                  "avf zero first_order_bias")
+    exact = _first_order_bias("0.1", "0.25", "0.25")
+    printed = avf_zero_out["first_order_bias"]
+    assert exact == sympy.Rational(-6, 25)  # a terminating decimal: printed exactly
+    assert sympy.Rational(printed) == exact, printed
 
 
 # ---- symadam existence: exact risk of the printed exact network, exact norm ---------------
