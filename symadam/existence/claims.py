@@ -323,6 +323,7 @@ def _plot_flow(ev):
     ax.semilogx(t, d.get("norm_over_law", []), "o-", ms=3, label=r"$\|\theta\| / (24Kt)^{1/6}$")
     ax.semilogx(t, d.get("loss_over_law", []), "s-", ms=3, label=r"$L / (K(24Kt)^{-2/3})$")
     ax.axhline(1, color="k", lw=0.5)
+    ax.axvspan(1e6, 1e7, color="grey", alpha=0.15, label="prefactors checked (2%)")
     ax.set_ylim(0.5, 1.5)
     ax.set_xlabel("t")
     ax.legend(fontsize=8)
