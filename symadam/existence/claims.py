@@ -170,7 +170,23 @@ def _check_pairs(ctx):
                         cases=rows, jump_case_leading=str(jump), leading=repr(float(lead)))
 
 
-@claim("existence.step_not_attained", paper="2303.03950",
+def _plot_step(ev):
+    """Risk ``R_n`` of the pair sequence and its parameter norm against ``n``."""
+    import matplotlib.pyplot as plt
+
+    rows = ev.details.get("sequence", [])
+    n = [r["n"] for r in rows]
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.loglog(n, [float(r["risk"]) for r in rows], "o", label="float risk $R_n$")
+    ax.loglog(n, [float(r["exact"]) for r in rows], "-", label="derived $1/(12n)$")
+    ax.loglog(n, [float(r["balanced_norm"]) for r in rows], "s--", label=r"$\|\theta_n\|$")
+    ax.set_xlabel("n")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+@claim("existence.step_not_attained", paper="2303.03950", plot=_plot_step,
        derive=lambda: step_target_sequence(),
        statement=r"For the step target $1\{x>1/2\}$ on $U[0,1]$ the width-2 ReLU infimum 0 is not "
                  r"attained; along the pair sequence $R_n = 1/(12n)$ while the parameter norm "
@@ -297,7 +313,25 @@ def _norm_exponent_quarter(orig):
     return wrong
 
 
-@claim("existence.tanh_flow_law", paper="2505.09572", derive=_derive_flow,
+def _plot_flow(ev):
+    """``||theta(t)||`` and ``L(t)`` divided by the derived laws: both ratios tend to 1."""
+    import matplotlib.pyplot as plt
+
+    d = ev.details
+    t = np.asarray(d.get("t", []))
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    ax.semilogx(t, d.get("norm_over_law", []), "o-", ms=3, label=r"$\|\theta\| / (24Kt)^{1/6}$")
+    ax.semilogx(t, d.get("loss_over_law", []), "s-", ms=3, label=r"$L / (K(24Kt)^{-2/3})$")
+    ax.axhline(1, color="k", lw=0.5)
+    ax.axvspan(1e6, 1e7, color="grey", alpha=0.15, label="prefactors checked (2%)")
+    ax.set_ylim(0.5, 1.5)
+    ax.set_xlabel("t")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+@claim("existence.tanh_flow_law", paper="2505.09572", derive=_derive_flow, plot=_plot_flow,
        depends_on=("existence.smooth_not_attained",),
        statement=r"The gradient flow of $c+v\tanh(wx+b)$ on 9 symmetric points in $[-1, 1]$ "
                  r"with $y=x$ diverges: $L\downarrow 0$ monotonically, and with "
@@ -337,10 +371,31 @@ def _check_flow(ctx):
                         None, precision=float64_precision("slopes 0.01 / 0.02; prefactors 2%"),
                         norm_fit=fn, loss_fit=fl, K=K, law_K_float64=tanh_width1_law(x)["K"],
                         norm_prefactor_ratio=[float(v) for v in rn],
-                        loss_prefactor_ratio=[float(v) for v in rl], nfev=fr.nfev)
+                        loss_prefactor_ratio=[float(v) for v in rl], nfev=fr.nfev,
+                        t=[float(v) for v in fr.t[1:]],
+                        norm_over_law=[float(v) for v in fr.norm[1:] / norm_law(fr.t[1:])],
+                        loss_over_law=[float(v) for v in fr.loss[1:] / loss_law(fr.t[1:])])
 
 
-@claim("existence.sad_divergence", paper="2505.09572",
+def _plot_sad(ev):
+    """``||theta(t)||`` and the loss of the four width-2 flows."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
+    for row in ev.details.get("runs", []):
+        t = np.asarray(row.get("t", []))
+        axes[0].semilogx(t, row.get("norm", []), label=row["activation"])
+        axes[1].loglog(t, row.get("loss", []), label=row["activation"])
+    axes[0].set_ylabel(r"$\|\theta(t)\|$")
+    axes[1].set_ylabel("loss")
+    for ax in axes:
+        ax.set_xlabel("t")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+@claim("existence.sad_divergence", paper="2505.09572", plot=_plot_sad,
        derive=lambda: Derivation("SAD divergence: numerical evidence only (no exact law derived)"),
        statement=r"Width-2 tanh, softplus and GELU networks fitting $x^2$ on 9 points in "
                  r"$[-1,1]$: on $t\in[0,10^6]$ the gradient flow's loss decreases monotonically "
@@ -371,7 +426,9 @@ def _check_sad(ctx):
         row = {"activation": act, "loss_end": repr(float(fr.loss[-1])),
                "norm_end": repr(float(fr.norm[-1])),
                "norm_growth_1e2_to_1e6": repr(float(grow)), "monotone_loss": fr.monotone_loss(),
-               "norm_vs_log_t_slope": repr(float(logfit[0]))}
+               "norm_vs_log_t_slope": repr(float(logfit[0])),
+               "t": [float(v) for v in fr.t[1:]], "norm": [float(v) for v in fr.norm[1:]],
+               "loss": [float(v) for v in fr.loss[1:]]}
         if smooth:
             row["power_fit"] = fit_power_law(fr.t, fr.norm, 1e2)
             ok &= fr.monotone_loss() and grow > 1.1 and fr.loss[-1] < 1e-4

@@ -252,7 +252,30 @@ def _t_not_exceptional(orig):
     return wrong
 
 
-@claim("morse.redundant_split", paper=PAPER,
+def _plot_redundant_split(ev):
+    """Zero Hessian eigenvalues along the split line ``t``: measured, derived and predicted."""
+    import matplotlib.pyplot as plt
+
+    rows = ev.details.get("cases", [])
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    series = sorted({(r["activation"], r["width"]) for r in rows})
+    for k, (act, width) in enumerate(series):
+        rr = sorted((r for r in rows if (r["activation"], r["width"]) == (act, width)),
+                    key=lambda r: r["t"])
+        off = 0.06 * (k - (len(series) - 1) / 2)
+        ax.plot([r["t"] for r in rr], [r["zeros"] + off for r in rr], "o", ms=4,
+                label=f"{act}, width {width}")
+    ts = sorted({r["t"] for r in rows})
+    derived = {r["t"]: r["derived_zeros"] for r in rows}
+    ax.plot(ts, [derived[t] for t in ts], "k_", ms=14, mew=1.5, label="derived count")
+    ax.set_xlabel("t (output weights tV, (1 - t)V)")
+    ax.set_ylabel("zero Hessian eigenvalues (dots offset)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+@claim("morse.redundant_split", paper=PAPER, plot=_plot_redundant_split,
        statement=r"Splitting a neuron of a nondegenerate critical point into output weights "
                  r"$(tV,(1-t)V)$ gives a line of critical points ($t\in\mathbb R$); when "
                  r"$D=\sum_ir_i\sigma''(z_{ij})\tilde x_i\tilde x_i^{\top}$ is invertible its "

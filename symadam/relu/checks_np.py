@@ -30,7 +30,8 @@ from ..networks.activations import Activation
 from ..networks.network import Network
 
 __all__ = ["KinkProblem", "sample_problem", "kink_set", "loss_roundoff_bound",
-           "coordinate_derivatives", "approach_sequence", "perturbation_test", "RELU_COMPLEX"]
+           "coordinate_derivatives", "approach_sequence", "perturbation_test", "risk_slice",
+           "RELU_COMPLEX"]
 
 U = 2.0 ** -53
 
@@ -350,3 +351,24 @@ def perturbation_test(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike
             drop, where = float(dL[i]), d[i]
     return {"ratio": ratio, "drop": drop,
             "direction": None if where is None else [float(v) for v in where]}
+
+
+def risk_slice(net: Network, theta: ArrayLike, x: ArrayLike, y: ArrayLike, k: int,
+               steps: ArrayLike) -> list[float]:
+    """``L(theta + h e_k) - L(theta)`` for each ``h`` in ``steps`` (a coordinate slice of the risk).
+
+    Examples
+    --------
+    >>> net = Network((1, 1, 1), "relu")
+    >>> x = [[0.0], [1.0], [2.0]]
+    >>> s = risk_slice(net, [1.0, 0.0, 1.0, 0.0], x, [-0.25, 1.5, 1.75], 1, [-0.1, 0.0, 0.1])
+    >>> s[0] > 0 and s[1] == 0.0 and s[2] > 0      # s = 1/4: b = 0 is a minimum along b
+    True
+    >>> risk_slice(net, [1.0, 0.0, 1.0, 0.0], x, [0.25, 0.5, 2.25], 1, [-0.1])[0] < 0   # s = -1/4
+    True
+    """
+    th = np.asarray(theta, dtype=np.float64)
+    h = np.asarray(steps, dtype=np.float64)
+    pts = np.tile(th, (h.size, 1))
+    pts[:, k] += h
+    return [float(v) for v in net.risk(pts, x, y) - net.risk(th, x, y)]

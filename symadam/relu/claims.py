@@ -25,6 +25,7 @@ from .checks_np import (
     approach_sequence,
     coordinate_derivatives,
     perturbation_test,
+    risk_slice,
     sample_problem,
 )
 from .gradient_exact import (
@@ -215,7 +216,26 @@ def _frechet(ctx):
                         directions_where_G_is_not_a_regular_subgradient_at_theta=reg_fail)
 
 
-@claim("relu.approximation", paper=PAPER, depends_on=("relu.fd_generic",),
+def _plot_approximation(ev):
+    """``r |grad L_r - G|`` against ``r`` (shifted softplus) with both fitted laws."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for k, f in enumerate(ev.details.get("rate_fits", [])):
+        r = np.asarray(f["r"])
+        line, = ax.semilogx(r, r * np.asarray(f["error"]), "o", ms=4,
+                            label=f"network {k}: A = {f['A']:.3g}")
+        ax.semilogx(r, r * np.asarray(f["log_law"]), "-", color=line.get_color(), lw=1)
+        ax.semilogx(r, r * np.asarray(f["power_law"]), ":", color=line.get_color(), lw=1)
+    ax.set_xlabel("r")
+    ax.set_ylabel(r"$r\,\|\nabla L_r(\theta) - G(\theta)\|_\infty$")
+    ax.set_title("shifted softplus: fit A log r + B (solid), C r^(1-p) (dotted)", fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+@claim("relu.approximation", paper=PAPER, depends_on=("relu.fd_generic",), plot=_plot_approximation,
        statement=r"Call $R_r$ admissible if $R_r\in C^1$, $R_r\to\max(\cdot,0)$ locally "
                  r"uniformly, $\sup_r\sup_{|z|\le K}|R_r'(z)|<\infty$ and $R_r'(z)\to"
                  r"\mathbb 1_{(0,\infty)}(z)$ for every $z$. For the admissible families "
@@ -251,7 +271,7 @@ def _approximation(ctx):
     for p in _problems(ctx, "random", depths=(1,), per_depth=4):
         st = convergence_study(p.net, p.theta, p.x, p.y, "shifted_softplus", rs)
         if min(st["error"]) > 0:     # else no kink reaches the output: nothing to fit
-            fits.append(log_rate_fit(rs, st["error"]))
+            fits.append({**log_rate_fit(rs, st["error"]), "r": rs, "error": st["error"]})
     rate_ok = len(fits) >= 3 and all(f["A"] > 0 and f["max_rel_residual"] <= 1e-3
                   and f["power_max_log_residual"] > 1e-2 for f in fits)
     ok = herm_err <= 1e-12 and adm_ok and rate_ok
@@ -337,7 +357,25 @@ def _deep_kink(ctx):
                         slope_to_other_limit=st["slope"])
 
 
-@claim("relu.kink_minimum", paper=PAPER,
+def _plot_kink_minimum(ev):
+    """The risk along the bias ``b`` through ``theta*`` for each ``s`` (left slope ``G_b``)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for row in ev.details.get("cases", []):
+        if "slice_b" in row:
+            ax.plot(row["slice_steps"], row["slice_b"], "--" if row["s"] < 0 else "-",
+                    label=f"s = {row['s']:g}" + (" (not a minimum)" if row["s"] < 0 else ""))
+    ax.axhline(0, color="k", lw=0.5)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_xlabel(r"$b - b^*$ (kink on $x = 0$ at $b = 0$)")
+    ax.set_ylabel(r"$L(\theta^* + h e_b) - L(\theta^*)$")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+@claim("relu.kink_minimum", paper=PAPER, plot=_plot_kink_minimum,
        statement=r"$G$ need not vanish at a local minimum: for $N(x) = v\max(wx+b,0)+c$ on "
                  r"$x = (0,1,2)$, $y = (-s, 1+2s, 2-s)$ with $s > 0$, $\theta^* = (1,0,1,0)$ is a "
                  r"local minimum with $G(\theta^*) = (0, -2s/3, 0, 0)$; the condition $s > 0$ is "
@@ -361,8 +399,11 @@ def _kink_minimum(ctx):
         # one-sided derivatives in b: left = G_b, right = 0 (s > 0) -- from the data itself
         side = max(side, abs(cd["minus"][1] - G[1]) / cd["tol_side"][1],
                    abs(cd["plus"][1]) / cd["tol_side"][1])
+        steps = np.linspace(-0.25, 0.25, 51)
         rows.append({"s": s, "min_dL_over_rounding_bound": pt["ratio"],
-                     "largest_drop": pt["drop"], "G_b": float(G[1])})
+                     "largest_drop": pt["drop"], "G_b": float(G[1]),
+                     "slice_steps": [float(h) for h in steps],
+                     "slice_b": risk_slice(net, th, x, y, 1, steps)})
         if s > 0:
             worst = min(worst, pt["ratio"])
     minimum_ok = all(r["min_dL_over_rounding_bound"] >= -1.0 and r["G_b"] < 0

@@ -281,7 +281,8 @@ def log_rate_fit(rs: Sequence[float], errors: Sequence[float]) -> dict:
     ``r * err`` is fitted by ``A log r + B`` (linear least squares); its
     ``max_rel_residual`` is ``max |r err - (A log r + B)| / (r err)``.  The power
     law is fitted on log-log axes; ``power_max_log_residual`` is its largest
-    ``|log err - (log C - p log r)|``.  Over ``r = 10^4 .. 10^13`` an error
+    ``|log err - (log C - p log r)|``.  ``log_law`` and ``power_law`` are the two
+    fitted errors at ``rs`` (for plots).  Over ``r = 10^4 .. 10^13`` an error
     ``(A log r + B)/r`` fits the first to ~1e-4 and the second only to ~0.1,
     while ``r^-0.9`` (whose ``r err = C r^0.1`` is convex in ``log r``) misses
     the first by ~0.1 and fits the second exactly.
@@ -306,7 +307,9 @@ def log_rate_fit(rs: Sequence[float], errors: Sequence[float]) -> dict:
     p, logc = np.polyfit(L, np.log(e), 1)
     plog = np.abs(np.log(e) - (p * L + logc))
     return {"A": float(A), "B": float(B), "max_rel_residual": float(rel.max()),
-            "power_exponent": float(-p), "power_max_log_residual": float(plog.max())}
+            "power_exponent": float(-p), "power_max_log_residual": float(plog.max()),
+            "log_law": [float(v) for v in M @ np.array([A, B]) / r],
+            "power_law": [float(v) for v in np.exp(p * L + logc)]}
 
 
 def admissibility(family: str, rs: Sequence[float], z: ArrayLike | None = None) -> dict:
