@@ -7,7 +7,7 @@ import time
 
 from ..core import run_claims, select
 from ..core.cli_common import add_dps, add_json, capped_workers, emit_json, fail, progress_bar
-from ..core.parallel import make_executor
+from ..core.parallel import available_cores, make_executor
 from ..core.report import summarize
 from ..core.validate import check_dps, check_int
 
@@ -28,7 +28,8 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     add_dps(p)
     p.add_argument("--seed", type=int, default=0, help="root random seed (default 0)")
     p.add_argument("--workers", type=int, default=None,
-                   help="local worker processes (capped at the available cores)")
+                   help="local worker processes (default: one per available core; "
+                        "1 runs serially in this process)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
     p.add_argument("--report", default=None, metavar="DIR",
                    help="write a report set to DIR (new, empty, or an earlier report: "
@@ -68,6 +69,8 @@ def run(args: "argparse.Namespace") -> int:
     check_int("seed", args.seed, minimum=0)
     workers = capped_workers(args.workers)
     ids = select(args.prefixes)
+    if workers is None and args.scheduler is None:   # default: the cores this process may use
+        workers = max(1, min(available_cores(), len(ids)))
     if args.sabotage:
         return _run_sabotages(args, ids)
     report = None

@@ -438,7 +438,7 @@ def _write_set(d: Path, evidence: list[Evidence], seconds: float,
 def _write_plot(c: Claim, e: Evidence, path: Path) -> list[Path]:
     import io
 
-    import matplotlib.pyplot as plt   # no backend forced: headless machines fall back to Agg
+    import matplotlib.pyplot as plt  # no backend forced: headless machines fall back to Agg
 
     fig = c.plot(e)
     buf = io.BytesIO()
