@@ -61,10 +61,11 @@ json.dump(out, sys.stdout)
 """
 
 
-def per_claim(tree: str) -> dict:
+def per_claim(tree: str, env: dict | None = None) -> dict:
     """Run :data:`HARNESS` on ``tree`` ("" = this checkout)."""
     out = subprocess.run([sys.executable, "-c", HARNESS, tree], capture_output=True,
-                         text=True, cwd=tempfile.gettempdir(), check=True)
+                         text=True, cwd=tempfile.gettempdir(), check=True,
+                         env={**os.environ, **(env or {})})
     return json.loads(out.stdout)
 
 
@@ -74,9 +75,19 @@ def export(ref: str, into: str) -> str:
     with open(tar, "wb") as f:
         subprocess.run(["git", "-C", str(ROOT), "archive", ref, "symadam"], stdout=f,
                        check=True)
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(Path(into) / "pyproject.tar"),
+                    ref, "pyproject.toml"], check=True)
     with tarfile.open(tar) as t:
         t.extractall(into, filter="data")
+    with tarfile.open(Path(into) / "pyproject.tar") as t:
+        t.extractall(into, filter="data")
     return into
+
+
+def baseline_env(tree: str) -> dict:
+    """The baseline did not depend on gmpy2: run its mpmath on the pure-Python backend."""
+    deps = (Path(tree) / "pyproject.toml").read_text()
+    return {} if "gmpy2" in deps else {"MPMATH_NOGMPY": "1"}
 
 
 def timed_verify(*extra: str) -> dict:
@@ -111,7 +122,8 @@ def main() -> None:
           f"{', '.join(f'{v:.1f}' for v in os.getloadavg())} at the start\n")
     if "per-claim" not in args.skip:
         with tempfile.TemporaryDirectory() as tmp:
-            before = per_claim(export(args.baseline, tmp))
+            tree = export(args.baseline, tmp)
+            before = per_claim(tree, baseline_env(tree))
         after = per_claim("")
         print("| claim | before CPU s | after CPU s | CPU ratio | before wall s | after wall s "
               "| same evidence |")
