@@ -94,6 +94,7 @@ def run(args: "argparse.Namespace") -> int:
                       flush=True)
 
         lost = None
+        blas = _one_blas_thread()   # before the pool forks: its workers inherit the limit
         executor = make_executor(workers, args.scheduler)
         try:
             evidence = run_claims(ids, dps=args.dps, seed=args.seed, executor=executor,
@@ -108,6 +109,7 @@ def run(args: "argparse.Namespace") -> int:
                 {"reason": "the cluster was lost before this claim ran"}) for i in ids]
         finally:
             getattr(executor, "close", lambda: None)()
+            blas.unregister()
             if bar is not None:
                 bar.close()
         seconds = time.perf_counter() - t0
@@ -129,6 +131,18 @@ def run(args: "argparse.Namespace") -> int:
     if lost is not None:
         return fail(lost, code=1)
     return 0 if summary["failed"] == 0 and summary["error"] == 0 else 1
+
+
+def _one_blas_thread():
+    """Limit BLAS to one thread while claims run (undone by ``.unregister()``).
+
+    The claims' matrices are small: a second BLAS thread does not speed them up, but it
+    spin-waits for work, and on a busy machine that tripled ``existence.relu_exact``'s time
+    (its L-BFGS-B restarts).  Parallelism comes from the worker processes instead.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
 
 
 def _print_results(args: "argparse.Namespace", evidence: list, summary: dict,
