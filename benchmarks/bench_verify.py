@@ -47,6 +47,9 @@ from symadam.core.parallel import SerialExecutor
 from symadam.core.record import CheckContext
 from symadam.core.registry import check_one
 assert not tree or symadam.__file__.startswith(tree), symadam.__file__
+if not tree:   # as `symadam verify` runs its claims now (the baseline did not limit BLAS)
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1, user_api="blas")
 claims = load_all()
 out = {}
 for i in select():
@@ -178,7 +181,7 @@ def main() -> None:
         if args.write_costs:
             path = ROOT / "symadam" / "data" / "claim_costs.json"
             path.write_text(json.dumps({
-                "about": "CPU seconds per claim check (serial, dps 50), from "
+                "about": "CPU seconds per claim check (serial, dps 50, one BLAS thread), from "
                          "benchmarks/bench_verify.py --write-costs; scheduling hints only",
                 "cpu_seconds": {i: round(a["cpu"], 2) for i, a in sorted(after.items())}},
                 indent=1) + "\n")
