@@ -35,3 +35,36 @@ def test_unreachable_scheduler_is_bad_input(capsys):
     assert main(["verify", "rates.gd", "--scheduler", "tcp://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "scheduler" in err
+
+
+def test_default_uses_the_cores_and_matches_serial(capsys, monkeypatch):
+    """No --workers: one worker per available core (here 2), same evidence as --workers 1."""
+    import symadam.cli.verify as ver
+    import symadam.core.parallel as par
+
+    made = []
+    real = par.ProcessExecutor
+
+    class Recording(real):
+        def __init__(self, workers):
+            made.append(workers)
+            super().__init__(workers)
+
+    monkeypatch.setattr(ver, "available_cores", lambda: 2)
+    monkeypatch.setattr(par, "ProcessExecutor", Recording)
+    parallel = _run(capsys)
+    assert made == [2]
+    assert _run(capsys, "--workers", "1") == parallel
+    assert made == [2]                      # --workers 1: no pool, run in this process
+
+
+def test_parallel_progress_in_claim_order(capsys):
+    """Text output lists the claims in the same (dependency, then name) order as serially."""
+    def lines(*extra):
+        assert main(["verify", *CLAIMS, "--dps", "30", *extra]) == 0
+        out = capsys.readouterr().out.splitlines()
+        return [ln.split()[1] for ln in out if ln.startswith("verified ")]
+
+    serial = lines("--workers", "1")
+    assert sorted(serial) == sorted(CLAIMS)
+    assert lines("--workers", "2") == serial

@@ -7,7 +7,7 @@ import time
 
 from ..core import run_claims, select
 from ..core.cli_common import add_dps, add_json, capped_workers, emit_json, fail, progress_bar
-from ..core.parallel import make_executor
+from ..core.parallel import available_cores, make_executor
 from ..core.report import summarize
 from ..core.validate import check_dps, check_int
 
@@ -28,7 +28,8 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     add_dps(p)
     p.add_argument("--seed", type=int, default=0, help="root random seed (default 0)")
     p.add_argument("--workers", type=int, default=None,
-                   help="local worker processes (capped at the available cores)")
+                   help="local worker processes (default: one per available core; "
+                        "1 runs serially in this process)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
     p.add_argument("--report", default=None, metavar="DIR",
                    help="write a report set to DIR (new, empty, or an earlier report: "
@@ -68,6 +69,8 @@ def run(args: "argparse.Namespace") -> int:
     check_int("seed", args.seed, minimum=0)
     workers = capped_workers(args.workers)
     ids = select(args.prefixes)
+    if workers is None and args.scheduler is None:   # default: the cores this process may use
+        workers = max(1, min(available_cores(), len(ids)))
     if args.sabotage:
         return _run_sabotages(args, ids)
     report = None
@@ -91,6 +94,7 @@ def run(args: "argparse.Namespace") -> int:
                       flush=True)
 
         lost = None
+        blas = _one_blas_thread()   # before the pool forks: its workers inherit the limit
         executor = make_executor(workers, args.scheduler)
         try:
             evidence = run_claims(ids, dps=args.dps, seed=args.seed, executor=executor,
@@ -105,6 +109,7 @@ def run(args: "argparse.Namespace") -> int:
                 {"reason": "the cluster was lost before this claim ran"}) for i in ids]
         finally:
             getattr(executor, "close", lambda: None)()
+            blas.unregister()
             if bar is not None:
                 bar.close()
         seconds = time.perf_counter() - t0
@@ -126,6 +131,18 @@ def run(args: "argparse.Namespace") -> int:
     if lost is not None:
         return fail(lost, code=1)
     return 0 if summary["failed"] == 0 and summary["error"] == 0 else 1
+
+
+def _one_blas_thread():
+    """Limit BLAS to one thread while claims run (undone by ``.unregister()``).
+
+    The claims' matrices are small: a second BLAS thread does not speed them up, but it
+    spin-waits for work, and on a busy machine that tripled ``existence.relu_exact``'s time
+    (its L-BFGS-B restarts).  Parallelism comes from the worker processes instead.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas")
 
 
 def _print_results(args: "argparse.Namespace", evidence: list, summary: dict,

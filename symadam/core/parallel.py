@@ -23,7 +23,7 @@ import socket
 import struct
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Protocol
 
@@ -133,14 +133,32 @@ class ProcessExecutor:
         except BrokenProcessPool as exc:
             partial = {i: f.result() for i, f in enumerate(futures)
                        if f.done() and not f.cancelled() and f.exception() is None}
-            self._terminate()
+            self.abort()
             raise ExecutorLost(f"a worker process died ({exc})", partial) from None
         except BaseException:  # Ctrl-C, or an exception from fn: stop the others at once
-            self._terminate()
+            self.abort()
             raise
         return out
 
-    def _terminate(self) -> None:
+    def submit(self, fn: Callable[[Any], Any], x: Any) -> Future:
+        """Start ``fn(x)`` in a worker; a :class:`concurrent.futures.Future` of the result.
+
+        Examples
+        --------
+        >>> with ProcessExecutor(2) as ex:
+        ...     ex.submit(abs, -5).result()
+        5
+        """
+        return self._pool.submit(fn, x)
+
+    def abort(self) -> None:
+        """Stop every worker now (queued work is cancelled; used on Ctrl-C and faults).
+
+        Examples
+        --------
+        >>> ex = ProcessExecutor(1)
+        >>> ex.abort()
+        """
         procs = list(getattr(self._pool, "_processes", {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         for p in procs:

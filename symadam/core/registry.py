@@ -233,8 +233,13 @@ def run_claims(
     """Check the claims ``ids`` in dependency order and return their evidence.
 
     Claims whose dependencies did not verify are marked ``error`` without
-    running.  Independent claims in the same generation of the DAG are
-    mapped over ``executor`` (serial if None).
+    running.  On a local process pool (an executor with ``submit``, more than one
+    worker) each claim starts as soon as its dependencies verified, the claims
+    with the longest remaining chain of work first
+    (:func:`symadam.core.schedule.run_graph`), and ``progress`` is called in the
+    order of ``ids``; otherwise each generation of the DAG is mapped over
+    ``executor`` (serial if None).  The evidence is the same either way: every
+    check takes its seed from its claim id.
 
     Examples
     --------
@@ -245,16 +250,16 @@ def run_claims(
 
     executor = executor or SerialExecutor()
     claims = load_all()
+    if getattr(executor, "workers", 1) > 1 and hasattr(executor, "submit"):
+        return _run_graph(ids, claims, dps, seed, executor, progress, certify)
     g = graph(claims).subgraph(ids)
     done: dict[str, Evidence] = {}
     for generation in nx.topological_generations(g):
         runnable = []
         for i in sorted(generation):
-            bad = [d for d in claims[i].depends_on if done.get(d) is None
-                   or done[d].status != "verified"]
-            if bad:
-                done[i] = Evidence(i, "error", "not run", "n/a", None, 0.0,
-                                   {"reason": f"dependencies not verified: {', '.join(bad)}"})
+            skipped = _not_run(claims[i], done)
+            if skipped is not None:
+                done[i] = skipped
                 if progress:
                     progress(done[i])
             else:
@@ -264,3 +269,35 @@ def run_claims(
             if progress:
                 progress(ev)
     return [done[i] for i in ids]
+
+
+def _not_run(c: Claim, done: dict[str, Evidence]) -> Evidence | None:
+    """``error`` evidence for a claim whose dependencies did not verify; None if it may run."""
+    bad = [d for d in c.depends_on if done.get(d) is None or done[d].status != "verified"]
+    if not bad:
+        return None
+    return Evidence(c.id, "error", "not run", "n/a", None, 0.0,
+                    {"reason": f"dependencies not verified: {', '.join(bad)}"})
+
+
+def _run_graph(ids: list[str], claims: dict[str, Claim], dps: int, seed: int, executor: Any,
+               progress: Callable[[Evidence], None] | None, certify: bool) -> list[Evidence]:
+    """The pool route of :func:`run_claims`: critical-path-first, progress in ``ids`` order."""
+    from .schedule import cost_hints, run_graph
+
+    chosen = set(ids)
+    deps = {i: [d for d in claims[i].depends_on if d in chosen] for i in ids}
+    pending = list(ids)
+    finished: dict[str, Evidence] = {}
+
+    def on_result(i, ev):
+        finished[i] = ev
+        while pending and pending[0] in finished:   # report in the order of ids
+            nxt = pending.pop(0)
+            if progress:
+                progress(finished[nxt])
+
+    out = run_graph(executor, _run_one, {i: (i, dps, seed, certify) for i in ids}, deps,
+                    cost_hints(ids), skip=lambda i, done: _not_run(claims[i], done),
+                    on_result=on_result)
+    return [out[i] for i in ids]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..networks.hessian import risk_derivatives
+from ..networks.hessian import gradient_function, risk_derivatives
 
 __all__ = ["RateMeasurement", "fit_rate", "run_gd", "run_heavy_ball", "run_adaptive",
            "measure_local_rates"]
@@ -53,10 +53,6 @@ def fit_rate(errors) -> float:
     return float(np.exp(coef[2]))
 
 
-def _grad(t, x, y, a):
-    return risk_derivatives(t, x, y, a, hessian=False).grad[0]
-
-
 def run_gd(theta0, theta_star, x, y, activation: str, h: float, iters: int) -> np.ndarray:
     """Distances ``|theta_k - theta*|`` of gradient descent with step ``h``.
 
@@ -67,10 +63,11 @@ def run_gd(theta0, theta_star, x, y, activation: str, h: float, iters: int) -> n
     >>> e.shape
     (4,)
     """
+    grad = gradient_function(x, y, activation)
     t = np.asarray(theta0, dtype=float).copy()
     out = [np.linalg.norm(t - theta_star)]
     for _ in range(iters):
-        t = t - h * _grad(t, x, y, activation)
+        t = t - h * grad(t)
         out.append(np.linalg.norm(t - theta_star))
     return np.array(out)
 
@@ -86,11 +83,12 @@ def run_heavy_ball(theta0, theta_star, x, y, activation: str, h: float, beta: fl
     ...                0.5, 0.1, 2).shape
     (3,)
     """
+    grad = gradient_function(x, y, activation)
     t = np.asarray(theta0, dtype=float).copy()
     prev = t.copy()
     out = [np.linalg.norm(t - theta_star)]
     for _ in range(iters):
-        t, prev = t - h * _grad(t, x, y, activation) + beta * (t - prev), t
+        t, prev = t - h * grad(t) + beta * (t - prev), t
         out.append(np.linalg.norm(t - theta_star))
     return np.array(out)
 
@@ -116,13 +114,14 @@ def run_adaptive(theta0, theta_star, x, y, activation: str, method: str, lr: flo
     """
     from ..rates.optimizers_np import adam_step
 
+    grad = gradient_function(x, y, activation)
     t = np.asarray(theta0, dtype=float).copy()
     m = np.zeros_like(t)
     v = np.zeros_like(t)
     b1 = beta1 if method == "adam" else 0.0
     out = [np.linalg.norm(t - theta_star)]
     for n in range(1, iters + 1):
-        t, m, v = adam_step(t, _grad(t, x, y, activation), m, v, n + 10_000, lr=lr, beta1=b1,
+        t, m, v = adam_step(t, grad(t), m, v, n + 10_000, lr=lr, beta1=b1,
                             beta2=beta2, eps=eps)
         out.append(np.linalg.norm(t - theta_star))
     return np.array(out)

@@ -21,14 +21,14 @@ At a zero-loss point the residual term vanishes and ``Hess L = (2/n) J^T J``
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .activations import get_activation
 
 __all__ = ["RiskDerivatives", "shallow_dims", "risk_derivatives", "risk_gradient",
-           "risk_hessian", "require_analytic"]
+           "risk_hessian", "require_analytic", "gradient_function"]
 
 
 class RiskDerivatives(NamedTuple):
@@ -126,6 +126,12 @@ def risk_derivatives(theta, x, y, activation: str, hessian: bool = True) -> Risk
     require_analytic(activation)
     act = get_activation(activation)
     t, _, xx, yy = _prepare(theta, x, y)
+    return _derivatives(t, xx, yy, act, hessian)
+
+
+def _derivatives(t: np.ndarray, xx: np.ndarray, yy: np.ndarray, act, hessian: bool,
+                 with_loss: bool = True) -> RiskDerivatives:
+    """The formulas of :func:`risk_derivatives` on checked arrays ``t (B, P)``, ``xx``, ``yy``."""
     n, d = xx.shape
     B, P = t.shape
     m = shallow_dims(P, d)
@@ -142,7 +148,7 @@ def risk_derivatives(theta, x, y, activation: str, hessian: bool = True) -> Risk
     jac[:, :, m * d:m * d + m] = vs1
     jac[:, :, m * d + m:m * d + 2 * m] = s0
     jac[:, :, -1] = 1.0
-    loss = np.mean(r * r, axis=1)
+    loss = np.mean(r * r, axis=1) if with_loss else None
     grad = (2.0 / n) * np.einsum("bn,bnp->bp", r, jac)
     hess = None
     if hessian:
@@ -160,6 +166,32 @@ def risk_derivatives(theta, x, y, activation: str, hessian: bool = True) -> Risk
         hess[:, iu, iv[:, None]] += C
         hess[:, iv[:, None], iu] += C
     return RiskDerivatives(loss, grad, hess, jac, r)
+
+
+def gradient_function(x, y, activation: str) -> Callable[[np.ndarray], np.ndarray]:
+    """``theta -> grad L(theta)`` for one parameter vector, the data checked once.
+
+    The same arithmetic as ``risk_gradient(theta, x, y, activation)`` (bit for bit)
+    without its per-call checks and without the risk itself: for long
+    first-order runs (thousands of gradient steps).
+
+    Examples
+    --------
+    >>> x, y = np.array([0.0, 1.0]), np.array([0.0, 1.0])
+    >>> g = gradient_function(x, y, "tanh")
+    >>> th = np.array([1.0, 0.5, 2.0, 0.0])
+    >>> bool(np.array_equal(g(th), risk_gradient(th, x, y, "tanh")))
+    True
+    """
+    require_analytic(activation)
+    act = get_activation(activation)
+    _, _, xx, yy = _prepare(np.zeros(1), x, y)
+
+    def grad(theta: np.ndarray) -> np.ndarray:
+        t = np.asarray(theta, dtype=np.float64)
+        return _derivatives(t[None, :], xx, yy, act, False, with_loss=False).grad[0]
+
+    return grad
 
 
 def _neuron_indices(m: int, d: int) -> tuple[np.ndarray, np.ndarray]:
