@@ -3,9 +3,10 @@
 Input law uniform on ``--domain a,b`` (default ``0,1``), shallow network of
 width ``--width`` with ``--activation``, target ``--target`` (a sympy
 expression in ``x``).  Decided cases (anything else is a clear error, exit 2,
-never a guess):
+never a guess; a problem beyond the exact route's cost limits exits 1 with
+the reason):
 
-* ``relu``, continuous piecewise polynomial target, width 1-3 (larger widths
+* ``relu``, continuous piecewise polynomial target, width 1-4 (larger widths
   only when they realize a piecewise linear target exactly): exact global
   minimizer by enumeration (:mod:`symadam.existence.relu_exact`);
   attained.  Non-polynomial targets (``sin(x)``) are refused: there is no
@@ -22,6 +23,7 @@ never a guess):
 from __future__ import annotations
 
 import re
+import sys
 
 import sympy
 
@@ -88,12 +90,14 @@ def decide(activation: str, target: str, width: int, domain=(0, 1)) -> dict:
 
 
 def _relu(f, width):
-    from .relu_exact import exact_minimizer
+    from .relu_exact import CannotDecide, exact_minimizer
     from .responses import pair_theta
 
     if f.is_continuous():
         try:
             sol = exact_minimizer(f, width)
+        except CannotDecide:
+            raise
         except NotImplementedError as exc:
             raise ValueError(f"target cannot be decided exactly at this width ({exc})") from None
         theta = sol.theta()
@@ -179,7 +183,15 @@ def _smooth(activation, f, width):
 
 
 def run(args) -> int:
-    res = decide(args.activation, args.target, args.width, _domain(args.domain))
+    from ._polysolve import CannotDecide
+
+    try:
+        res = decide(args.activation, args.target, args.width, _domain(args.domain))
+    except CannotDecide as exc:                     # too large / degenerate: exit 1, no guess
+        if args.json:
+            emit_json({"decided": False, "reason": str(exc)})
+        print(f"symadam existence: cannot decide: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         emit_json(res)
         return 0

@@ -46,7 +46,7 @@ import sympy
 
 from .piecewise import PiecewisePolynomial, X
 
-__all__ = ["DELTA", "KinkSystem", "kink_system", "fixed_points"]
+__all__ = ["DELTA", "KinkSystem", "kink_system", "fixed_points", "curve_feasible"]
 
 #: The label ``E2(a)`` of a family without free slope.
 DELTA = sympy.Symbol("delta", real=True)
@@ -306,5 +306,65 @@ def _gap_definite(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bo
         if not (all(c > 0 for c in coeffs) or all(c < 0 for c in coeffs)):
             continue
         if any(all(e == 0 or g in strict for e, g in zip(mono, gaps)) for mono in P.monoms()):
+            return True
+    return False
+
+
+def curve_feasible(system: KinkSystem, gen, subs: Sequence, fixed: Sequence) -> bool:
+    """Whether a one-parameter family of solutions meets the open feasible set.
+
+    The family is ``gen`` free and every other unknown ``v = -B/A`` as in a
+    :class:`~symadam.existence._polysolve.Branch` with no equations left
+    (``subs`` in the order made).  Feasible means ``a < t_1 < ... < t_k < b``
+    (an open condition: if it holds somewhere it holds between two consecutive
+    real roots of the numerators and denominators of the differences, where
+    the gap between their refined, strictly separated isolating intervals
+    gives a rational sample); every sample is tested exactly.  Returns True
+    if some sample satisfies the order (the caller then refuses to guess).
+
+    Examples
+    --------
+    >>> from .piecewise import parse_target, uniform_density
+    >>> s = kink_system((2, (1, 1), True), (0, 0), parse_target("x**2"),
+    ...                 uniform_density((0, 1)))
+    >>> R = s.ring
+    >>> t2, t1 = s.gens
+    >>> curve_feasible(s, t1, [(t2, R(1), -2 * R(t1))], [0, 1])       # t2 = 2 t1
+    True
+    >>> curve_feasible(s, t1, [(t2, R(1), 2 * R(t1))], [0, 1])        # t2 = -2 t1
+    False
+    """
+    val: dict = {gen: gen}
+    for v, A, B in reversed(list(subs)):
+        num, den = B.as_expr().subs(val), A.as_expr().subs(val)
+        val[v] = sympy.cancel(-num / den)
+    pts = [sympy.sympify(system.points[0])] + [sympy.sympify(val.get(tj, tj)) for tj in system.t] \
+        + [sympy.sympify(system.points[-1])]
+    diffs = [sympy.cancel(hi - lo) for lo, hi in zip(pts[:-1], pts[1:])]
+    if any(d.free_symbols - {gen} for d in diffs):
+        return True                      # not a curve in ``gen``: do not claim infeasibility
+    prod = sympy.Poly(1, gen, domain="QQ")
+    for d in diffs:
+        for part in sympy.fraction(d):
+            prod *= sympy.Poly(part, gen, domain="QQ")
+    samples = [sympy.Integer(0)]
+    if prod.degree() > 0:                # one rational strictly between consecutive roots
+        Q, eps = prod.sqf_part(), sympy.Rational(1, 2 ** 10)
+        while True:
+            ivs = [(sympy.Rational(lo), sympy.Rational(hi)) for (lo, hi), _m in
+                   Q.intervals(eps=eps)]
+            if all(h < l_ for (_, h), (l_, _) in zip(ivs[:-1], ivs[1:])):
+                break
+            eps /= 2 ** 10
+        samples = [ivs[0][0] - 1, ivs[-1][1] + 1] + \
+            [(h + l_) / 2 for (_, h), (l_, _) in zip(ivs[:-1], ivs[1:])]
+    for s_ in samples:
+        ok = True
+        for d in diffs:
+            num, den = (sympy.sympify(q).subs(gen, s_) for q in sympy.fraction(d))
+            if den == 0 or num * den <= 0:
+                ok = False
+                break
+        if ok:
             return True
     return False

@@ -45,7 +45,8 @@ from ..core.derivation import Derivation
 from ._numberfield import RealField
 from ._polysolve import CannotDecide, branches, solve_branch
 from .kinks import KinkNetwork, cell_risk
-from .kink_system import DELTA, KinkSystem, degenerate_factor, fixed_points, kink_system
+from .kink_system import (DELTA, KinkSystem, curve_feasible, degenerate_factor, fixed_points,
+                          kink_system)
 from .piecewise import PiecewisePolynomial, X, parse_target, uniform_density
 
 __all__ = ["Candidate", "ExactSolution", "CannotDecide", "exact_minimizer", "solve_exact",
@@ -401,7 +402,14 @@ def _solve_cached(f, width, density, skip):
     for sys_, brs, _bz in work:
         sat = lru_cache(maxsize=1)(lambda s=sys_: _saturator(s))
         for br in brs:
-            for F, point in solve_branch(br, sat):
+            try:
+                sols = solve_branch(br, sat)
+            except CannotDecide:
+                if br.polys or len(br.gens) != 1 or \
+                        curve_feasible(sys_, br.gens[0], br.subs, fixed):
+                    raise
+                continue                       # a curve of solutions outside the feasible set
+            for F, point in sols:
                 if not _feasible(sys_, F, point, fixed):
                     continue
                 cd = Candidate(sys_, F, point, F.evaluate_rational(sys_.risk, point))
