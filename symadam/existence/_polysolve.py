@@ -137,7 +137,10 @@ def substitute(q, v, A, B):
     d = q.degree(rv)
     if d <= 0:
         return q
-    return sum((q.coeff_wrt(rv, i) * (-B) ** i * A ** (d - i) for i in range(d + 1)), R.zero)
+    def pw(x, n):                       # ring ``0**0`` is an error; here it is 1
+        return R.one if n == 0 else x ** n
+
+    return sum((q.coeff_wrt(rv, i) * pw(-B, i) * pw(A, d - i) for i in range(d + 1)), R.zero)
 
 
 def branches(equations: Sequence, gens: Sequence,

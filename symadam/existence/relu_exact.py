@@ -198,7 +198,7 @@ def families(width: int, skip: bool = False, mirror: bool = False) -> list[tuple
     >>> families(1)
     [(0, (), True), (1, (1,), False), (1, (-1,), False)]
     >>> len(families(3)), len(families(3, skip=True)), len(families(3, mirror=True))
-    (11, 4, 9)
+    (11, 4, 7)
     """
     out = []
     for k in range(width + 1):
@@ -251,8 +251,8 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     4/3645
     >>> sol.network
     KinkNetwork(c=1/27, slope=0, u=(4/3,), s=(1,), t=(1/3,))
-    >>> exact_minimizer("x**2", 3).network.t
-    (1/7, 3/7, 5/7)
+    >>> exact_minimizer("x**2", 3, skip=True).network.t
+    (1/4, 1/2, 3/4)
     >>> exact_minimizer("Abs(x - 1/2)", 2).risk
     0
     """
@@ -338,8 +338,8 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
     Examples
     --------
     >>> f, p = parse_target("x**2"), uniform_density((0, 1))
-    >>> sum(b for _, _, b in plan(f, 3, p))
-    33
+    >>> [bz for _, _, bz in plan(f, 3, p, skip=True)]
+    [1, 1, 1, 1]
     """
     fixed = fixed_points(f, density)
     fams = families(width, skip, mirror=_mirror_symmetric(f, density))
