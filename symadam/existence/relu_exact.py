@@ -44,9 +44,15 @@ import sympy
 from ..core.derivation import Derivation
 from ._numberfield import RealField
 from ._polysolve import CannotDecide, branches, solve_branch
+from .kink_system import (
+    DELTA,
+    KinkSystem,
+    curve_feasible,
+    degenerate_factor,
+    fixed_points,
+    kink_system,
+)
 from .kinks import KinkNetwork, cell_risk
-from .kink_system import (DELTA, KinkSystem, curve_feasible, degenerate_factor, fixed_points,
-                          kink_system)
 from .piecewise import PiecewisePolynomial, X, parse_target, uniform_density
 
 __all__ = ["Candidate", "ExactSolution", "CannotDecide", "exact_minimizer", "solve_exact",
