@@ -32,6 +32,7 @@ from symadam.existence.flow_np import relu_restarts
 def bench_restarts(restarts: int) -> list[str]:
     rows = ["| problem | exact minimum | exact time (s) | best of restarts | below exact | "
             "reach minimum | restarts time (s) |", "|---|---|---|---|---|---|---|"]
+    print("\n".join(rows), flush=True)
     for i, skip in enumerate((False, True)):
         rem._solve_cached.cache_clear()
         t0 = time.perf_counter()
@@ -48,12 +49,14 @@ def bench_restarts(restarts: int) -> list[str]:
         rows.append(f"| x^2, width 3{' + skip' if skip else ''} | {sol.risk} = {exact:.12g} | "
                     f"{t_exact:.1f} | {res['best']:.12g} | {below} | {hits}/{restarts} | "
                     f"{t_rest:.1f} |")
+        print(rows[-1], flush=True)
     return rows
 
 
 def bench_widths(widths) -> list[str]:
     rows = ["| width | network | exact minimum | kinks | law | time (s) |",
             "|---|---|---|---|---|---|"]
+    print("\n".join(rows), flush=True)
     for m in widths:
         for skip in (False, True):
             law = sympy.Rational(1, 180 * (m + 1) ** 4) if skip else \
@@ -68,6 +71,7 @@ def bench_widths(widths) -> list[str]:
                 got, kinks, match = f"refused: {exc}", "-", f"law gives {law}"
             rows.append(f"| {m} | {'residual' if skip else 'plain'} | {got} | {kinks} | "
                         f"{match} | {time.perf_counter() - t0:.1f} |")
+            print(rows[-1], flush=True)
     return rows
 
 
@@ -77,9 +81,10 @@ def main() -> None:
     ap.add_argument("--widths", default="1,2,3,4")
     args = ap.parse_args()
     print(f"{datetime.date.today()}, {platform.machine()}, {os.cpu_count()} cores")
-    print("\n".join(bench_restarts(args.restarts)))
-    print()
-    print("\n".join(bench_widths([int(w) for w in args.widths.split(",")])))
+    bench_restarts(args.restarts)                     # tables print row by row
+    if args.widths:
+        print()
+        bench_widths([int(w) for w in args.widths.split(",")])
 
 
 if __name__ == "__main__":
