@@ -65,14 +65,14 @@ def test_number_field_signs_are_exact():
 
 
 def test_too_many_systems_cannot_decide_exit_1(capsys):
-    """Nine breakpoints at width 4: refused before any solving, exit 1 with the reason."""
+    """Nine breakpoints at width 3: refused before any solving, exit 1 with the reason."""
     tgt = " + ".join(f"x*Abs(x - {j}/11)" for j in range(1, 10))
     with pytest.raises(CannotDecide, match="exceed the limit"):
-        plan(parse_target(tgt), 4, uniform_density((0, 1)))
-    rc = main(["existence", "--activation", "relu", "--target", tgt, "--width", "4"])
+        plan(parse_target(tgt), 3, uniform_density((0, 1)))
+    rc = main(["existence", "--activation", "relu", "--target", tgt, "--width", "3"])
     err = capsys.readouterr().err
     assert rc == 1 and "cannot decide" in err and len(err.strip().splitlines()) == 1
-    rc = main(["existence", "--activation", "relu", "--target", tgt, "--width", "4", "--json"])
+    rc = main(["existence", "--activation", "relu", "--target", tgt, "--width", "3", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert rc == 1 and out["decided"] is False and "limit" in out["reason"]
 

@@ -6,7 +6,7 @@ expression in ``x``).  Decided cases (anything else is a clear error, exit 2,
 never a guess; a problem beyond the exact route's cost limits exits 1 with
 the reason):
 
-* ``relu``, continuous piecewise polynomial target, width 1-4 (larger widths
+* ``relu``, continuous piecewise polynomial target, width 1-3 (larger widths
   only when they realize a piecewise linear target exactly): exact global
   minimizer by enumeration (:mod:`symadam.existence.relu_exact`);
   attained.  Non-polynomial targets (``sin(x)``) are refused: there is no

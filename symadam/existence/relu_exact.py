@@ -1,4 +1,4 @@
-"""Exact global minimizers of the 1-D ReLU population risk (widths 1-4, sympy only).
+"""Exact global minimizers of the 1-D ReLU population risk (widths 1-3, residual 1-4; sympy).
 
 Why a finite enumeration is exhaustive.  On ``[a, b]`` a width-``m`` network
 is ``c + slope*x + sum_{j<=k} u_j relu(x - t_j)`` with ``k < m`` kinks inside
@@ -56,10 +56,15 @@ from .kinks import KinkNetwork, cell_risk
 from .piecewise import PiecewisePolynomial, X, parse_target, uniform_density
 
 __all__ = ["Candidate", "ExactSolution", "CannotDecide", "exact_minimizer", "solve_exact",
-           "families", "realize_exactly", "MAX_WIDTH", "MAX_SYSTEMS", "MAX_BEZOUT"]
+           "families", "realize_exactly", "MAX_WIDTH", "MAX_WIDTH_PLAIN", "MAX_SYSTEMS",
+           "MAX_BEZOUT"]
 
-#: Largest width of the exact route (any width when the target is realized exactly).
+#: Largest width of the exact route with a skip connection (any width when the target is
+#: realized exactly).
 MAX_WIDTH = 4
+#: Largest width of a plain network: at width 4 the 2^4 orientations x cells make the branch
+#: splitting run for more than 25 minutes on x^2 (not decided in reasonable time).
+MAX_WIDTH_PLAIN = 3
 #: Largest number of (family, cell) systems.
 MAX_SYSTEMS = 400
 #: Largest total Bezout number over all factor branches of all systems.
@@ -228,7 +233,8 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     target : str, sympy expression or PiecewisePolynomial
         A *continuous* piecewise polynomial on ``domain``.
     width : int
-        1 to :data:`MAX_WIDTH`; any larger width when the target is a
+        1 to :data:`MAX_WIDTH_PLAIN` (plain) or :data:`MAX_WIDTH` (``skip``); any larger
+        width when the target is a
         continuous piecewise linear function that width realizes exactly.
     domain : pair of rationals
         Input interval ``[a, b]`` (ignored if ``target`` is a PiecewisePolynomial).
@@ -244,8 +250,8 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     Raises
     ------
     ValueError
-        Bad input: a width outside ``1..MAX_WIDTH`` (not realizing the target),
-        a discontinuous target, a density that is not a positive density.
+        Bad input: a width above ``MAX_WIDTH_PLAIN`` (``MAX_WIDTH`` with ``skip``)
+        not realizing the target, a discontinuous target, a density that is not a positive density.
     CannotDecide
         The problem exceeds the cost limits (refused before solving), or a
         stationarity system is degenerate (positive-dimensional).
@@ -269,10 +275,11 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
         parse_target(target, domain, continuous=True)
     if not f.is_continuous():
         raise ValueError("target must be continuous on the domain")
-    if width > MAX_WIDTH and realize_exactly(f, width, bool(skip)) is None:
-        raise ValueError(f"width must be an integer in 1..{MAX_WIDTH} for the exact route, "
-                         f"got {width!r} (larger widths only when the target is realized "
-                         "exactly)")
+    limit = MAX_WIDTH if skip else MAX_WIDTH_PLAIN
+    if width > limit and realize_exactly(f, width, bool(skip)) is None:
+        raise ValueError(f"width must be an integer in 1..{MAX_WIDTH_PLAIN} (plain) or "
+                         f"1..{MAX_WIDTH} (skip=True) for the exact route, got {width!r} "
+                         "(larger widths only when the target is realized exactly)")
     density = density or uniform_density(f.domain)
     _check_density(density, f.domain)
     return _solve_cached(f, width, density, bool(skip))
