@@ -3,7 +3,8 @@
 Input law uniform on ``--domain a,b`` (default ``0,1``), shallow network of
 width ``--width`` with ``--activation``, target ``--target`` (an expression
 in ``x`` read by :func:`symadam.core.expr.parse_expression`: no code runs).
-Decided cases (anything else is a clear error, exit 2, never a guess):
+Decided cases (anything else is a clear error, exit 2, never a guess; a
+problem beyond the exact route's cost limits exits 1 with the reason):
 
 * ``relu``, continuous piecewise polynomial target, width 1-3 (larger widths
   only when they realize a piecewise linear target exactly): exact global
@@ -22,6 +23,7 @@ Decided cases (anything else is a clear error, exit 2, never a guess):
 from __future__ import annotations
 
 import re
+import sys
 
 import sympy
 
@@ -153,12 +155,14 @@ def decide(activation: str, target: str, width: int, domain=(0, 1)) -> dict:
 
 
 def _relu(f, width):
-    from .relu_exact import exact_minimizer
+    from .relu_exact import CannotDecide, exact_minimizer
     from .responses import pair_theta
 
     if f.is_continuous():
         try:
             sol = exact_minimizer(f, width)
+        except CannotDecide:
+            raise
         except NotImplementedError as exc:  # the route fell short: not bad input (exit 1)
             raise ShortfallError(f"the exact ReLU route cannot decide this target at width "
                                  f"{width} ({exc})") from None
@@ -251,7 +255,15 @@ def _smooth(activation, f, width):
 
 
 def run(args) -> int:
-    res = decide(args.activation, args.target, args.width, _domain(args.domain))
+    from ._polysolve import CannotDecide
+
+    try:
+        res = decide(args.activation, args.target, args.width, _domain(args.domain))
+    except CannotDecide as exc:                     # too large / degenerate: exit 1, no guess
+        if args.json:
+            emit_json({"decided": False, "reason": str(exc)})
+        print(f"symadam existence: cannot decide: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         emit_json(res)
         return 0

@@ -1,4 +1,4 @@
-"""Exact global minimizers of the 1-D ReLU population risk (width 1-3, sympy only).
+"""Exact global minimizers of the 1-D ReLU population risk (widths 1-3, residual 1-4; sympy).
 
 Why a finite enumeration is exhaustive.  On ``[a, b]`` a width-``m`` network
 is ``c + slope*x + sum_{j<=k} u_j relu(x - t_j)`` with ``k < m`` kinks inside
@@ -6,65 +6,137 @@ is ``c + slope*x + sum_{j<=k} u_j relu(x - t_j)`` with ``k < m`` kinks inside
 when all ``k = m`` kinks are inside, ``c + sum_j u_j relu(s_j (x - t_j))`` with
 sides ``s_j`` in ``{+1, -1}`` (no free slope).  With an affine skip connection
 (residual network, arXiv 2302.14690) the slope is free for every ``k <= m``.
-Kinks are sorted, ``a < t_1 < ... < t_k < b``.  For a *continuous* target and
-a continuous input law the infimum of the risk is attained (arXiv 2303.03950,
-2302.14690), at some network of one of these *families*, with ``u_j != 0``;
-there the risk is C^1 in ``(c, slope, u, t)`` (moving a kink changes the
-integrand only through a continuous function), so the minimizer is a
-stationary point: ``dR/dc = dR/dslope = dR/du_j = 0`` (linear in the linear
-parameters) and ``dR/dt_j = u_j g_j = 0`` i.e. ``g_j = 0``.  On each *cell*
-(the kinks' places among the target's breakpoints, closed) ``R`` is a
-polynomial; we eliminate the linear parameters exactly, clear denominators,
-and solve the remaining polynomial system in ``t`` exactly (Groebner basis,
-lex order, then real roots).  The global minimum is the least risk over all
-feasible stationary points of all families.  If some family fits the target
-exactly (risk 0) the search stops there.
+For a *continuous* target and a continuous input law the infimum of the risk
+is attained (arXiv 2303.03950, 2302.14690), at a network of one of these
+*families* with distinct interior kinks and ``u_j != 0`` (a dead neuron or
+two merged kinks is a network of a smaller family, also enumerated).  The
+risk is C^1 there, so the minimizer is a stationary point.
+
+Symmetries used: the kinks are sorted (neuron permutations); a free slope
+absorbs the neurons' orientations (one family per ``k``), otherwise the
+``2^m`` orientations are the families, halved when target and density are
+symmetric under ``x -> a + b - x`` (the mirror family); the affine part and
+all linear parameters are eliminated exactly: on each interval between
+kinks the network is the local ``L^2`` projection of the target, shifted by
+a label (:mod:`symadam.existence.kink_system`).  What remains per family and
+*cell* (the kinks' places among the target's and density's breakpoints) are
+the kink equations: ``k`` (+1) polynomial equations, each in neighbouring
+kinks only.  They are split by factoring, solved by Groebner bases (FGLM to
+lex order), and every real solution is kept exactly in a real number field
+(:mod:`symadam.existence._polysolve`).  The global minimum is the least risk
+over all feasible stationary points; the winner is re-verified exactly
+against the direct risk polynomial (all partial derivatives zero, same risk).
+
+Cost is bounded before any Groebner basis is computed: at most
+:data:`MAX_SYSTEMS` (family, cell) systems and a total Bezout number of at
+most :data:`MAX_BEZOUT`; larger problems raise :class:`CannotDecide`.
 """
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from math import comb
 from typing import Any, Sequence
 
 import sympy
 
 from ..core.derivation import Derivation
-from ._polysolve import (
-    _clean,
-    _cramer,
-    _curve_points,
-    _drop_dead_neuron_components,
-    _drop_degenerate,
-    _numerator_linear,
-    _real_solutions,
-    _zero_check,
+from ._numberfield import RealField
+from ._polysolve import CannotDecide, branches, solve_branch
+from .kink_system import (
+    DELTA,
+    KinkSystem,
+    curve_feasible,
+    degenerate_factor,
+    fixed_points,
+    kink_system,
 )
 from .kinks import KinkNetwork, cell_risk
 from .piecewise import PiecewisePolynomial, X, parse_target, uniform_density
 
-__all__ = ["Candidate", "ExactSolution", "exact_minimizer", "solve_exact", "families",
-           "realize_exactly"]
+__all__ = ["Candidate", "ExactSolution", "CannotDecide", "exact_minimizer", "solve_exact",
+           "families", "realize_exactly", "MAX_WIDTH", "MAX_WIDTH_PLAIN", "MAX_SYSTEMS",
+           "MAX_BEZOUT"]
+
+#: Largest width of the exact route with a skip connection (any width when the target is
+#: realized exactly).
+MAX_WIDTH = 4
+#: Largest width of a plain network: at width 4 the 2^4 orientations x cells make the branch
+#: splitting run for more than 25 minutes on x^2 (not decided in reasonable time).
+MAX_WIDTH_PLAIN = 3
+#: Largest number of (family, cell) systems.
+MAX_SYSTEMS = 400
+#: Largest total Bezout number over all factor branches of all systems.
+MAX_BEZOUT = 3000
 
 
-@dataclass(frozen=True)
 class Candidate:
-    """A feasible stationary point: the network and its exact risk."""
+    """A feasible stationary point: family, cell, exact network and exact risk.
 
-    family: tuple
-    cell: tuple
-    network: KinkNetwork
-    risk: sympy.Expr
+    The point lives in a real number field; :attr:`network` and :attr:`risk`
+    are its canonical exact forms (rationals, surds or ``CRootOf``).
+    """
+
+    def __init__(self, system: KinkSystem, fld: RealField, point: dict, risk_el):
+        self.system, self.field, self.point, self.risk_element = system, fld, point, risk_el
+        self.family, self.cell = system.family, system.cell
+        self.risk_value = fld.value(risk_el, 40)
+
+    def __repr__(self) -> str:
+        return f"Candidate(family={self.family}, cell={self.cell}, risk={self.risk})"
+
+    def _elements(self) -> dict:
+        F, lp = self.field, self.system.linear_parameters()
+        return {"c": F.evaluate_rational(lp["c"], self.point),
+                "slope": F.evaluate_rational(lp["slope"], self.point),
+                "u": [F.evaluate_rational(uj, self.point) for uj in lp["u"]],
+                "t": [self.point[tj] for tj in self.system.t]}
+
+    @cached_property
+    def network(self) -> KinkNetwork:
+        """The network in kink form (exact)."""
+        F, el = self.field, self._elements()
+        return KinkNetwork(F.canonical(el["c"]), F.canonical(el["slope"]),
+                           tuple(F.canonical(v) for v in el["u"]), self.family[1],
+                           tuple(F.canonical(v) for v in el["t"]))
+
+    @cached_property
+    def risk(self) -> sympy.Expr:
+        """The exact risk."""
+        return self.field.canonical(self.risk_element)
 
     def risk_float(self) -> float:
-        """The risk as a float (evaluated at 30 digits, then rounded).
+        """The risk as a float (from a rigorous 40-digit enclosure).
 
         Examples
         --------
         >>> exact_minimizer("x**2", 1).candidates[0].risk_float() == 4 / 3645
         True
         """
-        return float(sympy.N(self.risk, 30))
+        return float(self.risk_value)
+
+    def verify(self, target: PiecewisePolynomial, density: PiecewisePolynomial) -> None:
+        """Exact re-check against the direct risk polynomial of the cell.
+
+        All partial derivatives of ``int (N - f)^2 p`` (in ``c``, ``slope``
+        if free, ``u_j``, ``t_j``) vanish at the point, and the risk equals
+        :attr:`risk`, in exact number-field arithmetic; raises ``ArithmeticError``
+        otherwise.
+        """
+        k, sides, free = self.family
+        F, el = self.field, self._elements()
+        c, sl = sympy.symbols("c slope")
+        u = sympy.symbols(f"u1:{k + 1}") if k else ()
+        t = sympy.symbols(f"t1:{k + 1}") if k else ()
+        R = cell_risk(KinkNetwork(c, sl if free else 0, u, sides, t), self.cell, target, density)
+        pt = {c: el["c"], sl: el["slope"], **dict(zip(u, el["u"])), **dict(zip(t, el["t"]))}
+        syms = [c] + ([sl] if free else []) + list(u) + list(t)
+        for s in syms:
+            if not F.is_zero(F.evaluate(sympy.diff(R, s), pt)):
+                raise ArithmeticError(f"not stationary in {s}: {self}")
+        if not F.is_zero(F.evaluate(R, pt) - self.risk_element):
+            raise ArithmeticError(f"risk mismatch: {self}")
 
 
 @dataclass
@@ -83,6 +155,8 @@ class ExactSolution:
     target, density : PiecewisePolynomial
     cells : int
         Number of (family, cell) systems solved.
+    bezout : int
+        Total Bezout number of the factor branches solved.
     """
 
     network: KinkNetwork
@@ -93,6 +167,7 @@ class ExactSolution:
     target: PiecewisePolynomial | None = None
     density: PiecewisePolynomial | None = None
     cells: int = 0
+    bezout: int = 0
 
     def _repr_markdown_(self) -> str:
         """Jupyter's rich display: the exact minimum, the minimizer and its kinks.
@@ -140,92 +215,28 @@ class ExactSolution:
         return w + bb + v + [c]
 
 
-def families(width: int, skip: bool = False) -> list[tuple]:
+def families(width: int, skip: bool = False, mirror: bool = False) -> list[tuple]:
     """The families ``(k, sides, free_slope)`` of a width-``width`` network.
+
+    With ``mirror=True`` (target and density symmetric about the midpoint)
+    only one of each mirror pair of orientations is kept.
 
     Examples
     --------
     >>> families(1)
     [(0, (), True), (1, (1,), False), (1, (-1,), False)]
-    >>> len(families(3)), len(families(3, skip=True))
-    (11, 4)
+    >>> len(families(3)), len(families(3, skip=True)), len(families(3, mirror=True))
+    (11, 4, 7)
     """
     out = []
     for k in range(width + 1):
         if k < width or skip:
             out.append((k, (1,) * k, True))
         else:
-            out.extend((k, sides, False) for sides in itertools.product((1, -1), repeat=k))
-    return out
-
-
-def _solve_cell(fam, cell, target, density):
-    k, sides, free = fam
-    t = sympy.symbols(f"t1:{k + 1}", real=True) if k else ()
-    u = sympy.symbols(f"u1:{k + 1}", real=True) if k else ()
-    c, sl = sympy.symbols("c slope", real=True)
-    net = KinkNetwork(c, sl if free else 0, tuple(u), tuple(sides), tuple(t))
-    R = cell_risk(net, cell, target, density)
-    lin = [c] + ([sl] if free else []) + list(u)
-    eqs = [sympy.expand(sympy.diff(R, s)) for s in lin]
-    A, rhs = sympy.linear_eq_to_matrix(eqs, lin)
-    # divided t-derivatives g_j = (dR/dt_j) / u_j (exact polynomial division)
-    gs = []
-    for j in range(k):
-        q, r = sympy.div(sympy.expand(sympy.diff(R, t[j])), u[j], *lin, *t)
-        if r != 0:
-            raise RuntimeError("dR/dt_j is not divisible by u_j")  # pragma: no cover
-        gs.append(q)
-    sub = _cramer(A, rhs, lin, t)
-    fixed = sorted(set(target.breaks) | set(density.breaks))
-    a, b = target.domain
-    if k == 0:
-        tsols = [{}]
-    else:
-        polys = []
-        for g in gs:
-            num = _numerator_linear(g, sub, lin)
-            polys.append(sympy.expand(_drop_degenerate(num, t, a, b)))
-        polys, curves = _drop_dead_neuron_components(polys, [sub[uj][0] for uj in u], t)
-        box = {tj: (fixed[o], fixed[o + 1]) for tj, o in zip(t, cell)}
-        tol = 1e-9
-
-        def keep(v):
-            return all(float(a) - tol < vi < float(b) + tol for vi in v) and \
-                all(v[i] < v[i + 1] + tol for i in range(k - 1)) and \
-                all(float(fixed[o]) - tol <= vi <= float(fixed[o + 1]) + tol
-                    for vi, o in zip(v, cell))
-        tsols = _real_solutions(polys, t, keep)
-        for h in curves:
-            pts = _curve_points(h, t, box, (a, b))
-            if pts:
-                # a curve of stationary points: the risk must be constant on it
-                Rt = sympy.cancel(R.subs({s: sub[s][0] / sub[s][1] for s in lin}))
-                vals = {_clean(Rt.subs(pt)) for pt in pts}
-                if len(vals) > 1:
-                    raise NotImplementedError("risk varies on a curve of stationary points")
-                tsols.extend(pts)
-    out = []
-    for ts in tsols:
-        vals = [ts[tj] for tj in t]
-        if any(not (a < v < b) for v in vals):
-            continue
-        if any(not (vals[i] < vals[i + 1]) for i in range(k - 1)):
-            continue
-        if any(not (fixed[o] <= v <= fixed[o + 1]) for v, o in zip(vals, cell)):
-            continue
-        bn = rhs.subs(ts)
-        D = sub[lin[0]][1].subs(ts)
-        raw = {s: sub[s][0].subs(ts) / D for s in lin}
-        if any(_zero_check(raw[uj]) == 0 for uj in u):
-            continue
-        R0 = R.subs({s: 0 for s in lin}).subs(ts)         # ||f||^2 term
-        # at a stationary point R = R(0) - (1/2) * rhs . lin  (quadratic in lin)
-        risk = _clean(R0 - sum(bi * raw[s] for bi, s in zip(bn, lin)) / 2)
-        lv = {s: _clean(v) for s, v in raw.items()}
-        nn = KinkNetwork(lv[c], lv[sl] if free else sympy.Integer(0),
-                         tuple(lv[uj] for uj in u), tuple(sides), tuple(vals))
-        out.append(Candidate(fam, tuple(cell), nn, risk))
+            for sides in itertools.product((1, -1), repeat=k):
+                if mirror and tuple(-s for s in reversed(sides)) < sides:
+                    continue
+                out.append((k, sides, False))
     return out
 
 
@@ -239,18 +250,28 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     target : str, sympy expression or PiecewisePolynomial
         A *continuous* piecewise polynomial on ``domain``.
     width : int
-        1, 2 or 3; any larger width when the target is a continuous piecewise
-        linear function that width realizes exactly (minimum 0).
+        1 to :data:`MAX_WIDTH_PLAIN` (plain) or :data:`MAX_WIDTH` (``skip``); any larger
+        width when the target is a
+        continuous piecewise linear function that width realizes exactly.
     domain : pair of rationals
         Input interval ``[a, b]`` (ignored if ``target`` is a PiecewisePolynomial).
     density : PiecewisePolynomial, optional
-        Input density (default uniform on the domain).
+        Input density (default uniform on the domain); positive on every interval.
     skip : bool
         Add a trainable affine skip connection (residual network).
 
     Returns
     -------
     ExactSolution
+
+    Raises
+    ------
+    ValueError
+        Bad input: a width above ``MAX_WIDTH_PLAIN`` (``MAX_WIDTH`` with ``skip``)
+        not realizing the target, a discontinuous target, a density that is not a positive density.
+    CannotDecide
+        The problem exceeds the cost limits (refused before solving), or a
+        stationarity system is degenerate (positive-dimensional).
 
     Examples
     --------
@@ -259,18 +280,23 @@ def exact_minimizer(target: Any, width: int, domain: Sequence = (0, 1),
     4/3645
     >>> sol.network
     KinkNetwork(c=1/27, slope=0, u=(4/3,), s=(1,), t=(1/3,))
+    >>> exact_minimizer("x**2", 3, skip=True).network.t
+    (1/4, 1/2, 3/4)
     >>> exact_minimizer("Abs(x - 1/2)", 2).risk
     0
     """
     if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"width must be an integer in 1..3 for the exact route, got {width!r}")
+        raise ValueError(f"width must be an integer in 1..{MAX_WIDTH} for the exact route, "
+                         f"got {width!r}")
     f = target if isinstance(target, PiecewisePolynomial) else \
         parse_target(target, domain, continuous=True)
     if not f.is_continuous():
         raise ValueError("target must be continuous on the domain")
-    if width > 3 and realize_exactly(f, width, bool(skip)) is None:
-        raise ValueError(f"width must be an integer in 1..3 for the exact route, got {width!r}"
-                         " (larger widths only when the target is realized exactly)")
+    limit = MAX_WIDTH if skip else MAX_WIDTH_PLAIN
+    if width > limit and realize_exactly(f, width, bool(skip)) is None:
+        raise ValueError(f"width must be an integer in 1..{MAX_WIDTH_PLAIN} (plain) or "
+                         f"1..{MAX_WIDTH} (skip=True) for the exact route, got {width!r} "
+                         "(larger widths only when the target is realized exactly)")
     density = density or uniform_density(f.domain)
     _check_density(density, f.domain)
     return _solve_cached(f, width, density, bool(skip))
@@ -283,6 +309,8 @@ def _check_density(p: PiecewisePolynomial, domain):
         raise ValueError(f"density must integrate to 1, got {p.integral()}")
     for q, left, right in zip(p.pieces, p.breaks[:-1], p.breaks[1:]):
         P = sympy.Poly(q, X)
+        if P.is_zero:
+            raise ValueError("density must not vanish on an interval")
         pts = [left, right] + [z for z in P.diff(X).real_roots() if left < z < right]
         if any(P.eval(z) < 0 for z in pts):
             raise ValueError("density must be nonnegative")
@@ -323,26 +351,120 @@ def realize_exactly(f: PiecewisePolynomial, width: int, skip: bool = False):
     return None
 
 
+def _mirror_symmetric(f: PiecewisePolynomial, p: PiecewisePolynomial) -> bool:
+    a, b = f.domain
+    return all(sympy.expand(g.as_piecewise().subs(X, a + b - X) - g.as_piecewise()) == 0
+               and tuple(a + b - q for q in reversed(g.breaks)) == g.breaks for g in (f, p))
+
+
+def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
+         skip: bool = False) -> list[tuple]:
+    """The work of the exact route: ``(system, branches, bezout)`` per (family, cell).
+
+    Refuses (:class:`CannotDecide`) before building anything when the number
+    of systems exceeds :data:`MAX_SYSTEMS`, and before solving anything when
+    the total Bezout number exceeds :data:`MAX_BEZOUT`.
+
+    Examples
+    --------
+    >>> f, p = parse_target("x**2"), uniform_density((0, 1))
+    >>> [bz for _, _, bz in plan(f, 3, p, skip=True)]
+    [1, 1, 1, 1]
+    """
+    fixed = fixed_points(f, density)
+    fams = families(width, skip, mirror=_mirror_symmetric(f, density))
+    n_int = len(fixed) - 1
+    count = sum(comb(n_int + fam[0] - 1, fam[0]) for fam in fams)
+    if count > MAX_SYSTEMS:
+        raise CannotDecide(f"{count} (family, cell) stationarity systems exceed the limit "
+                           f"{MAX_SYSTEMS} of the exact route (fewer breakpoints or a smaller "
+                           "width)")
+    out, total = [], 0
+    for fam in fams:
+        for cell in itertools.combinations_with_replacement(range(n_int), fam[0]):
+            sys_ = kink_system(fam, cell, f, density)
+            brs = branches(sys_.equations, sys_.gens,
+                           lambda g, s=sys_: degenerate_factor(g.as_expr(), s, fixed),
+                           split=(DELTA,))
+            bz = sum(br.bezout() for br in brs)
+            total += bz
+            out.append((sys_, brs, bz))
+    if total > MAX_BEZOUT:
+        raise CannotDecide(f"the stationarity systems have total Bezout number {total} > "
+                           f"{MAX_BEZOUT} (the exact route's limit); nothing was solved")
+    return out
+
+
+def _saturator(sys_: KinkSystem):
+    """Vanishes where a neuron is dead (``u_j = 0``) or two kinks meet (a ring element)."""
+    R = sys_.ring
+    out = R.one
+    for uj in sys_.linear_parameters()["u"]:
+        out *= uj.numer
+    P = [R(v) for v in sys_.points]
+    for lo, hi in zip(P[:-1], P[1:]):
+        out *= hi - lo
+    return out
+
+
+def _feasible(sys_: KinkSystem, F: RealField, point: dict, fixed) -> bool:
+    vals = [point[tj] for tj in sys_.t]
+    ends = [F.element(sys_.points[0])] + vals + [F.element(sys_.points[-1])]
+    if any(F.compare(hi, lo) <= 0 for lo, hi in zip(ends[:-1], ends[1:])):
+        return False
+    for v, o in zip(vals, sys_.cell):
+        if F.compare(v, F.element(fixed[o])) < 0 or F.compare(v, F.element(fixed[o + 1])) > 0:
+            return False
+    lp = sys_.linear_parameters()
+    return not any(F.is_zero(F.evaluate_rational(uj, point)) for uj in lp["u"])
+
+
 @lru_cache(maxsize=64)
 def _solve_cached(f, width, density, skip):
     exact = realize_exactly(f, width, skip)
     if exact is not None:
         fam = (len(exact.t), exact.s, exact.slope != 0 or skip)
-        cd = Candidate(fam, (), exact, sympy.Integer(0))
+        cd = _RealizedCandidate(fam, exact)
         return ExactSolution(exact, sympy.Integer(0), [cd], width, skip, f, density, 0)
-    fixed = sorted(set(f.breaks) | set(density.breaks))
-    cands, ncells = [], 0
-    for fam in families(width, skip):
-        k = fam[0]
-        for cell in itertools.combinations_with_replacement(range(len(fixed) - 1), k):
-            ncells += 1
-            cands.extend(_solve_cell(fam, cell, f, density))
-        if cands and min(cd.risk_float() for cd in cands) == 0 and \
-                any(cd.risk == 0 for cd in cands):
-            break
-    cands.sort(key=lambda cd: (cd.risk_float(), cd.family[0]))
+    fixed = fixed_points(f, density)
+    work = plan(f, width, density, skip)
+    cands, seen = [], set()
+    for sys_, brs, _bz in work:
+        sat = lru_cache(maxsize=1)(lambda s=sys_: _saturator(s))
+        for br in brs:
+            try:
+                sols = solve_branch(br, sat)
+            except CannotDecide:
+                if br.polys or len(br.gens) != 1 or \
+                        curve_feasible(sys_, br.gens[0], br.subs, fixed):
+                    raise
+                continue                       # a curve of solutions outside the feasible set
+            for F, point in sols:
+                if not _feasible(sys_, F, point, fixed):
+                    continue
+                cd = Candidate(sys_, F, point, F.evaluate_rational(sys_.risk, point))
+                key = (sys_.family, tuple(F.value(point[tj], 30) for tj in sys_.t))
+                if key not in seen:
+                    seen.add(key)
+                    cands.append(cd)
+    if not cands:                                          # pragma: no cover
+        raise CannotDecide("no feasible stationary point found")
+    cands.sort(key=lambda cd: (cd.risk_value, cd.family[0]))
     best = cands[0]
-    return ExactSolution(best.network, best.risk, cands, width, skip, f, density, ncells)
+    best.verify(f, density)
+    return ExactSolution(best.network, best.risk, cands, width, skip, f, density, len(work),
+                         sum(b for _, _, b in work))
+
+
+class _RealizedCandidate:
+    """The exact realization of a piecewise linear target (risk 0)."""
+
+    def __init__(self, family, network):
+        self.family, self.cell, self.network = family, (), network
+        self.risk = sympy.Integer(0)
+
+    def risk_float(self) -> float:
+        return 0.0
 
 
 def _show(e):
@@ -366,13 +488,16 @@ def solve_exact(target: str, width: int, domain: Sequence = (0, 1),
     d = Derivation(f"Exact ReLU minimizer: target ${sympy.latex(f.as_piecewise())}$, "
                    f"width {width}{' (residual)' if skip else ''}, $X \\sim U[{f.domain[0]},"
                    f" {f.domain[1]}]$")
-    d.add(f"Families (kinks inside, sides, free slope) enumerated: {families(width, skip)}; "
-          f"{sol.cells} cells; each cell's risk is a polynomial, the linear parameters are "
-          "eliminated exactly and $g_j = \\partial_{t_j} R / u_j = 0$ is solved exactly.")
+    fams = families(width, skip, mirror=_mirror_symmetric(f, sol.density))
+    d.add(f"Families (kinks inside, sides, free slope) enumerated: {fams}; {sol.cells} cells "
+          f"(total Bezout number {sol.bezout}); on each, the network between kinks is the "
+          "local $L^2$ projection of the target (shifted by the label $\\delta$ without a free "
+          "slope), and the continuity (and slope) equations in the kinks are solved exactly.")
     for cd in sol.candidates[:6]:
         d.add(f"Feasible stationary point, family {cd.family}, kinks "
               f"${sympy.latex([_show(v) for v in cd.network.t])}$, risk", _show(cd.risk), "R")
-    d.add("The global minimizer (least risk among all feasible stationary points)",
+    d.add("The global minimizer (least risk among all feasible stationary points; its "
+          "stationarity and risk re-verified exactly on the direct risk polynomial)",
           _show(sol.network.expr()), "N^*(x)")
     d.results["minimum"] = _show(sol.risk)
     d.results["kinks"] = sympy.Tuple(*[_show(v) for v in sol.network.t])
