@@ -42,5 +42,6 @@ def run(args: "argparse.Namespace") -> int:
     else:
         for r in rows:
             dep = f"  [after {', '.join(r['depends_on'])}]" if r["depends_on"] else ""
-            print(f"{r['id']:<40} {r['paper']:<12} {r['statement']}{dep}")
+            prec = f"  [precision: {r['precision']}]" if r.get("precision") else ""
+            print(f"{r['id']:<40} {r['paper']:<12} {r['statement']}{dep}{prec}")
     return 0
