@@ -128,7 +128,7 @@ def fixed(c: Sequence[Any], p: int) -> list:
 
     Examples
     --------
-    >>> fixed([mpmath.mpf("0.5"), 3], 4)
+    >>> [int(c) for c in fixed([mpmath.mpf("0.5"), 3], 4)]
     [8, 48]
     """
     return [_fix(v, p) for v in c]
@@ -150,7 +150,7 @@ def fixed_derivative(c: Sequence[int], inv_half_width: int, p: int) -> list:
 
     Examples
     --------
-    >>> fixed_derivative(fixed([0, 0, 1], 8), fixed([1], 8)[0], 8)   # 4 T_1
+    >>> [int(v) for v in fixed_derivative(fixed([0, 0, 1], 8), fixed([1], 8)[0], 8)]   # 4 T_1
     [0, 1024, 0]
     """
     n = len(c) - 1

@@ -1,6 +1,6 @@
 """The second-order bias of Adam's limit: the zero of the Adam vector field to order (1-beta2)^2.
 
-Setting as in :mod:`symadam.avf.bias` [reconstructed, MATH.md Sec. 3]: quadratic loss
+Setting as in :mod:`symadam.avf.bias` [reconstructed; README, "Conventions"]: quadratic loss
 ``1/2 (theta - x)^2``, batch size ``J``, ``G = theta - Xbar = mu - Y`` with ``mu = theta - E X``
 and ``Y = Xbar - E X`` (cumulants ``kappa_r(Y) = k_r/J^(r-1)``, ``k_r`` the cumulants of one
 data point: ``s2``, ``k3``, ``k4``, ``k5``), ``A = E[M f(V)]``, ``f(v) = 1/(eps + sqrt v)``.

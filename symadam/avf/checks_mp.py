@@ -1,6 +1,6 @@
 """Independent mpmath routes that the claims ``avf.*`` compare the exact field against.
 
-Convention [reconstructed, MATH.md Sec. 3]: ``A(theta) = E[M/(eps + sqrt V)]``
+Convention [reconstructed; README, "Conventions"]: ``A(theta) = E[M/(eps + sqrt V)]``
 with ``M = sum_k a_k G_k``, ``V = sum_k b_k G_k^2`` over the same i.i.d. samples,
 ``a_k = (1-beta1) beta1^k``, ``b_k = (1-beta2) beta2^k`` (the papers' alpha and
 beta are ``beta1`` and ``beta2``).  Nothing here uses the Laplace route of

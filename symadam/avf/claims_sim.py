@@ -4,7 +4,7 @@ Registered by :mod:`symadam.avf.claims` (which imports this module).  Each
 check simulates seeded, vectorized stochastic Adam (:mod:`symadam.avf.sim_np`)
 and tests a statistic against its standard error; each declares a sabotage
 of a few standard errors' size (or the competing law) that the test rejects
-at its stated error rate.  Convention [reconstructed, MATH.md Sec. 3]:
+at its stated error rate.  Convention [reconstructed; README, "Conventions"]:
 ``A(theta) = E[M/(eps + sqrt V)]``; the papers' alpha, beta are ``beta1``, ``beta2``.
 """
 from __future__ import annotations
