@@ -229,7 +229,9 @@ def _linearization(ctx):
     # order of the remainder: theta-update minus its linear part along t*(a, b, w)
     orders = {}
     for inside in (False, True):
-        with mpmath.workdps(ctx.dps):
+        # the remainder at t = 1e-24 is ~1e-48 beside terms ~1e-24: 30 more digits than the
+        # 20 the order needs (at --dps 20 the difference cancelled to 0)
+        with mpmath.workdps(max(ctx.dps, 20) + 40):
             p = dict(lr=mpf("0.2"), beta1=mpf("0.7"), beta2=mpf("0.95"), eps=mpf(2),
                      eps_inside=inside)
             e_eff = mpmath.sqrt(p["eps"]) if inside else p["eps"]
