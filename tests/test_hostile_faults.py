@@ -145,7 +145,10 @@ def test_ctrl_c_in_a_real_run(tmp_path):
                              "verify", "rates",
                              "--dps", "20", "--workers", "2", "--report", str(d)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=tmp_path)
+                            cwd=tmp_path,
+                            # as in a terminal: a suite started in the background of a
+                            # non-interactive shell inherits SIGINT ignored, and so would this run
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait until the run is under way: the staging directory exists once the checks passed
     deadline = time.monotonic() + 120
     while not any(p.name.startswith(".rep.staging") for p in tmp_path.iterdir()):
