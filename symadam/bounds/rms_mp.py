@@ -32,6 +32,7 @@ import mpmath
 import sympy
 
 from ..avf._law_mp import GradientLaw, to_mpf
+from ..avf._quadrature_mp import _horner, _series_div, _series_log
 from ..avf.laplace import THETA, C, laplace_functionals
 from ..core.validate import check_dps, check_int
 
@@ -67,35 +68,6 @@ def _chi(law):
     expr = -sympy.diff(phi, C)
     erfcx = lambda z: mpmath.exp(z * z) * mpmath.erfc(z)  # noqa: E731
     return sympy.lambdify((C, THETA), expr, modules=[{"erfcx": erfcx}, "mpmath"])
-
-
-def _series_log(p):
-    R = len(p) - 1
-    L = [mpmath.mpf(0)] * (R + 1)
-    for n in range(1, R + 1):
-        acc = p[n]
-        for k in range(1, n):
-            acc -= (mpmath.mpf(k) / n) * L[k] * p[n - k]
-        L[n] = acc
-    return L
-
-
-def _series_div(q, p):
-    R = len(p) - 1
-    S = [mpmath.mpf(0)] * (R + 1)
-    for n in range(R + 1):
-        acc = q[n]
-        for k in range(1, n + 1):
-            acc -= p[k] * S[n - k]
-        S[n] = acc
-    return S
-
-
-def _horner(coef, x):
-    acc = mpmath.mpf(0)
-    for a in reversed(coef):
-        acc = acc * x + a
-    return acc
 
 
 class _Integrand:
