@@ -85,7 +85,7 @@ def test_rms_step(capsys):
         assert mpmath.nstr(want, 25) == out["rms_step_over_gamma"]
     code, _, err = _run(capsys, "bounds", "rms-step", "--data", "rademacher", "--theta", "0",
                         "--simulate", str(10**12))
-    assert code == 2 and "GB of memory" in err
+    assert code == 2 and "of memory, more than the limit" in err
     code, _, err = _run(capsys, "bounds", "rms-step", "--data", "rademacher")
     assert code == 2 and "--theta" in err
 

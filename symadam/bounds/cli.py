@@ -179,9 +179,9 @@ def _rms(args) -> tuple[dict, int]:
                          f"at most {MAX_ATOMS} (the limit): use a smaller --batch")
     if args.simulate is not None:
         check_int("--simulate (runs)", args.simulate, 2)
-        from .sim_np import check_memory
+        from ..core.validate import check_memory
 
-        check_memory(8.0 * args.simulate * 270, f"--simulate {args.simulate}")
+        check_memory(f"--simulate {args.simulate}", 8.0 * args.simulate * 270)
     r = None
     for dps in (args.dps, args.dps + 15):   # one escalation of the working precision
         try:

@@ -20,55 +20,17 @@ papers' alpha, ``beta2`` their beta, ``lr`` their gamma.  Data laws are
 from __future__ import annotations
 
 import math
-import os
 from typing import Any
 
 import numpy as np
 
 from ..avf.mc_np import history_length, sample_batch_means
+from ..core.validate import check_memory
 
-__all__ = ["available_memory", "check_memory", "adversarial_rises", "random_adversary",
+__all__ = ["adversarial_rises", "random_adversary",
            "quadratic_sup", "frozen_rms", "adam_step_rms"]
 
 _BLOCK = 256  # data drawn in blocks of this many steps
-
-
-def available_memory() -> int:
-    """Bytes of memory available to a new allocation (``MemAvailable``, else physical).
-
-    Examples
-    --------
-    >>> available_memory() > 0
-    True
-    """
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    try:  # pragma: no cover
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover
-        return 2**33
-
-
-def check_memory(nbytes: float, what: str, fraction: float = 0.5) -> None:
-    """Raise ``ValueError`` if ``nbytes`` exceed ``fraction`` of the available memory.
-
-    Examples
-    --------
-    >>> check_memory(1e6, "a small run")
-    >>> check_memory(1e30, "--runs 10^24")                     # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: --runs 10^24 needs about 1e+21 GB of memory; ... GB are available
-    """
-    avail = available_memory()
-    if not nbytes <= fraction * avail:
-        raise ValueError(f"{what} needs about {nbytes / 1e9:.3g} GB of memory; "
-                         f"{avail / 1e9:.3g} GB are available")
 
 
 def _rng(seed: Any) -> np.random.Generator:
@@ -148,7 +110,7 @@ def random_adversary(beta1: float, beta2: float, lr: float, a: float, b: float,
     >>> bool(out["max"].max() < 1 + 73.04 and out["min"].min() > -1 - 73.04)
     True
     """
-    check_memory(8.0 * runs * 12, f"random_adversary with {runs} runs")
+    check_memory(f"random_adversary with {runs} runs", 8.0 * runs * 12)
     rng = _rng(seed)
     th = np.full(runs, float(theta0))
     m = np.zeros(runs)
@@ -213,7 +175,7 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
         raise ValueError(f"method must be one of adam, gd, heavy-ball; got {method!r}")
     lam = np.atleast_1d(np.asarray(lam, float))
     d = lam.size
-    check_memory(8.0 * runs * d * (12 + _BLOCK), f"{method} with runs x d = {runs} x {d}")
+    check_memory(f"{method} with runs x d = {runs} x {d}", 8.0 * runs * d * (12 + _BLOCK))
     rng = _rng(seed)
     lr = np.broadcast_to(np.asarray(lr, float), (runs,))[:, None]
     th = np.broadcast_to(np.asarray(theta0, float), (runs, d)).copy()
@@ -284,7 +246,7 @@ def frozen_rms(law: Any, theta: float, beta1: float, beta2: float, eps: float, s
     >>> bool(abs(out["mean"] - 1/19) < 5 * out["se"])    # (1-beta1)/(1+beta1) = 1/19
     True
     """
-    check_memory(8.0 * runs * (8 + _BLOCK), f"frozen_rms with {runs} runs")
+    check_memory(f"frozen_rms with {runs} runs", 8.0 * runs * (8 + _BLOCK))
     rng = _rng(seed)
     burn = history_length(beta1, beta2)
     m = np.zeros(runs)
@@ -319,7 +281,7 @@ def adam_step_rms(law: Any, theta0: float, lr: float, beta1: float, beta2: float
     >>> bool(abs(out["mean"] - (1/19) ** 0.5) < 0.02)
     True
     """
-    check_memory(8.0 * runs * (10 + _BLOCK), f"adam_step_rms with {runs} runs")
+    check_memory(f"adam_step_rms with {runs} runs", 8.0 * runs * (10 + _BLOCK))
     rng = _rng(seed)
     th = np.full(runs, float(theta0))
     m = np.zeros(runs)
