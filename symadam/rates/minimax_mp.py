@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import mpmath
 
 from ..core.validate import check_dps, check_int
+from .iterate_mp import get_mp_method
 from .spectral_mp import iteration_matrix, spectral_radius
 
 __all__ = ["radius", "worst_radius", "minimax"]
@@ -49,6 +50,42 @@ def radius(M: mpmath.matrix, dps: int = 30) -> mpmath.mpf:
         return spectral_radius(M, dps)
 
 
+def _radius_fn(method: str, params: dict, dps: int):
+    """``lam -> radius(iteration_matrix(method, lam, params, dps), dps)``, the same arithmetic.
+
+    For the many evaluations of :func:`worst_radius`: the method and its
+    parameters are looked up and converted once, and for sizes 1 and 2 the
+    matrix entries ``step(e_j) - step(0)`` go straight into the closed forms of
+    :func:`radius` (bit-for-bit the same values as building the matrix).
+    Call it, and the function it returns, inside ``mpmath.workdps(dps)``.
+    """
+    iteration_matrix(method, 1, params, dps)          # validates method and params once
+    m = get_mp_method(method)
+    p = {k: mpmath.mpf(v) for k, v in params.items()}
+    size, step = m.size, m.step
+    zeros = tuple(mpmath.mpf(0) for _ in range(size))
+    units = [tuple(mpmath.mpf(int(i == j)) for i in range(size)) for j in range(size)]
+    if size > 2:
+        return lambda lam: radius(iteration_matrix(method, lam, params, dps), dps)
+
+    def r(lam):
+        lam = mpmath.mpf(lam)
+        grad = lambda x: lam * x  # noqa: E731
+        zero = step(zeros, grad, p)
+        c0 = step(units[0], grad, p)
+        if size == 1:
+            return abs(c0[0] - zero[0])
+        c1 = step(units[1], grad, p)
+        a, b, c, d = c0[0] - zero[0], c1[0] - zero[0], c0[1] - zero[1], c1[1] - zero[1]
+        tr, det = a + d, a * d - b * c
+        disc = tr * tr / 4 - det
+        if disc <= 0:
+            return mpmath.sqrt(abs(det))
+        s = mpmath.sqrt(disc)
+        return max(abs(tr / 2 + s), abs(tr / 2 - s))
+    return r
+
+
 def worst_radius(method: str, params: dict, mu: Any, L: Any, dps: int = 30,
                  points: int = 64, refine: int = 3) -> tuple:
     """``(worst, lambda)``: the largest spectral radius over ``lambda in [mu, L]``.
@@ -64,8 +101,7 @@ def worst_radius(method: str, params: dict, mu: Any, L: Any, dps: int = 30,
     with mpmath.workdps(dps):
         mu, L = mpmath.mpf(mu), mpmath.mpf(L)
 
-        def r(lam):
-            return radius(iteration_matrix(method, lam, params, dps), dps)
+        r = _radius_fn(method, params, dps)
 
         lams = [mu + (L - mu) * k / (points - 1) for k in range(points)]
         vals = [r(x) for x in lams]
@@ -121,10 +157,14 @@ def minimax(method: str, box: dict, mu: Any, L: Any, starts: Sequence[dict],
     with mpmath.workdps(dps):
         bx = [(mpmath.mpf(box[n][0]), mpmath.mpf(box[n][1])) for n in names]
 
+        seen: dict = {}      # clamping maps many trial points onto the same boundary point
+
         def f(x):
-            x = _clamp(x, bx)
-            return worst_radius(method, {**fixed, **dict(zip(names, x))}, mu, L, dps,
-                                points=points)[0]
+            x = tuple(_clamp(x, bx))
+            if x not in seen:
+                seen[x] = worst_radius(method, {**fixed, **dict(zip(names, x))}, mu, L, dps,
+                                       points=points)[0]
+            return seen[x]
 
         best_v, best_x = None, None
         for st in starts:
