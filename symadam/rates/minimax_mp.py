@@ -22,6 +22,11 @@ from typing import Any, Sequence
 
 import mpmath
 
+try:                      # mpmath's GMP backend (a dependency of symadam)
+    import gmpy2 as _gmpy2
+except ImportError:       # pragma: no cover
+    _gmpy2 = None
+
 from ..core.validate import check_dps, check_int
 from .iterate_mp import get_mp_method
 from .spectral_mp import iteration_matrix, spectral_radius
@@ -51,25 +56,39 @@ def radius(M: mpmath.matrix, dps: int = 30) -> mpmath.mpf:
 
 
 def _radius_fn(method: str, params: dict, dps: int):
-    """``lam -> radius(iteration_matrix(method, lam, params, dps), dps)``, the same arithmetic.
+    """``lam -> radius(iteration_matrix(method, lam, params, dps), dps)``, the same numbers.
 
     For the many evaluations of :func:`worst_radius`: the method and its
     parameters are looked up and converted once, and for sizes 1 and 2 the
     matrix entries ``step(e_j) - step(0)`` go straight into the closed forms of
-    :func:`radius` (bit-for-bit the same values as building the matrix).
-    Call it, and the function it returns, inside ``mpmath.workdps(dps)``.
+    :func:`radius`.  With mpmath's GMP backend (``gmpy2``) the recurrence and the
+    closed form of a ``plain`` recurrence (:class:`~symadam.rates.iterate_mp.MpMethod`)
+    run on ``gmpy2.mpfr`` numbers of mpmath's working precision
+    (``mpmath.mp.prec`` bits, round to nearest): the same correctly rounded binary
+    operations (``+ - * /``, ``sqrt``) that mpmath performs, at a fraction of the
+    cost per operation; inputs and the result convert exactly.  Call it, and the
+    function it returns, inside ``mpmath.workdps(dps)``.
     """
     iteration_matrix(method, 1, params, dps)          # validates method and params once
     m = get_mp_method(method)
-    p = {k: mpmath.mpf(v) for k, v in params.items()}
     size, step = m.size, m.step
-    zeros = tuple(mpmath.mpf(0) for _ in range(size))
-    units = [tuple(mpmath.mpf(int(i == j)) for i in range(size)) for j in range(size)]
     if size > 2:
         return lambda lam: radius(iteration_matrix(method, lam, params, dps), dps)
+    if _gmpy2 is None or not m.plain:                 # a step with mpmath inside: stay in mpmath
+        num, sqrt = mpmath.mpf, mpmath.sqrt
+        back = enter = None
+    else:
+        prec = mpmath.mp.prec
+        enter = _gmpy2.context(precision=prec, round=_gmpy2.RoundToNearest)
+        num = lambda x: _to_mpfr(mpmath.mpf(x), prec)  # noqa: E731  (inside ``enter``)
+        sqrt, back = _gmpy2.sqrt, _to_mpf
+    with enter or mpmath.workdps(dps):
+        p = {k: num(v) for k, v in params.items()}
+        zeros = tuple(num(0) for _ in range(size))
+        units = [tuple(num(int(i == j)) for i in range(size)) for j in range(size)]
 
-    def r(lam):
-        lam = mpmath.mpf(lam)
+    def closed_form(lam):
+        lam = num(lam)
         grad = lambda x: lam * x  # noqa: E731
         zero = step(zeros, grad, p)
         c0 = step(units[0], grad, p)
@@ -80,10 +99,33 @@ def _radius_fn(method: str, params: dict, dps: int):
         tr, det = a + d, a * d - b * c
         disc = tr * tr / 4 - det
         if disc <= 0:
-            return mpmath.sqrt(abs(det))
-        s = mpmath.sqrt(disc)
+            return sqrt(abs(det))
+        s = sqrt(disc)
         return max(abs(tr / 2 + s), abs(tr / 2 - s))
+
+    if enter is None:
+        return closed_form
+
+    def r(lam):
+        with enter:
+            return back(closed_form(lam))
     return r
+
+
+def _to_mpfr(x: mpmath.mpf, prec: int):
+    """``x`` as a ``gmpy2.mpfr`` of ``prec`` bits, exactly (``x`` has at most ``prec`` bits)."""
+    sign, man, exp, bc = x._mpf_
+    if not man and (exp or bc):                       # inf or nan
+        return _gmpy2.mpfr(str(x), prec)
+    return _gmpy2.mul_2exp(_gmpy2.mpfr(-man if sign else man, max(prec, bc)), exp)
+
+
+def _to_mpf(y) -> mpmath.mpf:
+    """A ``gmpy2.mpfr`` as an mpmath number, exactly."""
+    if not _gmpy2.is_finite(y):
+        return mpmath.mpf(str(y))
+    man, exp = y.as_mantissa_exp()
+    return mpmath.mpf((int(man), int(exp)))
 
 
 def worst_radius(method: str, params: dict, mu: Any, L: Any, dps: int = 30,
