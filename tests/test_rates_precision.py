@@ -112,3 +112,23 @@ def test_bad_input_named():
     for call, match in cases:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+def test_minimax_fast_arithmetic_is_mpmath_bit_for_bit():
+    """worst_radius runs plain recurrences on gmpy2.mpfr at mpmath's precision: the same
+    correctly rounded operations, so every value equals the pure-mpmath path exactly (a copy
+    of each recurrence registered without ``plain`` takes the mpmath path)."""
+    from symadam.rates.iterate_mp import MpMethod, register_mp_method
+    from symadam.rates.minimax_mp import worst_radius
+
+    cases = [("gd", {"h": "0.37"}), ("heavy-ball", {"h": "0.011", "beta": "0.83"}),
+             ("heavy-ball", {"h": "0.5", "beta": "0.1"}),
+             ("nesterov", {"h": "0.02", "beta": "0.7"})]
+    for name, params in cases:
+        m = get_mp_method(name)
+        assert m.plain
+        copy = register_mp_method(MpMethod(name + "-mpmath", m.size, m.step, m.init))
+        for dps, kappa in ((25, "37.5"), (50, "1e4")):
+            fast = worst_radius(name, params, 1, kappa, dps=dps, points=24)
+            slow = worst_radius(copy.name, params, 1, kappa, dps=dps, points=24)
+            assert fast == slow and isinstance(fast[0], mpmath.mpf)

@@ -25,6 +25,7 @@ independent high-precision confirmation lives in the ``*_mp`` routes).
 from __future__ import annotations
 
 import cmath
+import functools
 import itertools
 from typing import Any, Sequence
 
@@ -130,17 +131,25 @@ def solve_active_set(equations: list, unknowns: Sequence[Any]) -> list[dict]:
     >>> solve_active_set([1 - h - RHO, 1 - 3 * h + RHO], [h, RHO])
     [{h: 1/2, rho: 1/2}]
     """
+    return [dict(s) for s in _solve(tuple(equations), tuple(unknowns))]
+
+
+@functools.lru_cache(maxsize=1024)
+def _solve(equations: tuple, unknowns: tuple) -> tuple:
+    """:func:`solve_active_set` on hashable exact arguments, cached (pinned parameters and
+    several active sets often give the same system)."""
     try:
-        sols = sympy.solve(equations, list(unknowns), dict=True, check=False)
+        sols = sympy.solve(list(equations), list(unknowns), dict=True, check=False)
     except (NotImplementedError, sympy.PolynomialError):  # pragma: no cover
-        return []
+        return ()
     except TypeError:
         # sympy sorts its solutions and fails ("Invalid NaN comparison") when a branch
         # divides 0/0 (seen for over-parameterized maps such as QHM): solve it component by
         # component instead, after Groebner elimination
         sols = _solve_by_groebner(equations, list(unknowns))
     unk = set(unknowns)
-    return [s for s in sols if unk <= set(s) and not any(v.free_symbols & unk for v in s.values())]
+    return tuple(s for s in sols
+                 if unk <= set(s) and not any(v.free_symbols & unk for v in s.values()))
 
 
 def _solve_by_groebner(equations: list, unknowns: list) -> list[dict]:

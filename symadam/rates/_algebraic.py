@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any, Iterable, Sequence
 
@@ -68,10 +69,19 @@ def zero_polynomials(expr: Any, var: sympy.Symbol, samples: dict | None = None) 
     >>> zero_polynomials(sympy.sqrt(k)**2 - k, k) is None
     True
     """
-    e = sympy.sympify(expr)
-    samples = dict(samples or {})
+    items = tuple(sorted((samples or {}).items(), key=lambda kv: str(kv[0])))
+    out = _zero_polynomials(sympy.sympify(expr), var, items)
+    return None if out is None else list(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _zero_polynomials(e: sympy.Expr, var: sympy.Symbol, items: tuple) -> tuple | None:
+    """:func:`zero_polynomials` on hashable exact arguments, cached: the piece engine meets
+    the same event expression many times (shared radicands, branch events again among the
+    full events, the rounds of its loop)."""
+    samples = dict(items)
     if e.is_number:
-        return None if sympy.N(e, _DPS) == 0 else []
+        return None if sympy.N(e, _DPS) == 0 else ()
     num, den = sympy.fraction(sympy.together(e))
     out = []
     for part, is_num in ((num, True), (den, False)):
@@ -89,7 +99,7 @@ def zero_polynomials(expr: Any, var: sympy.Symbol, samples: dict | None = None) 
     for p in out:
         if p not in uniq:
             uniq.append(p)
-    return uniq
+    return tuple(uniq)
 
 
 def _zero_polys_of(e: sympy.Expr, var: sympy.Symbol, samples: dict) -> list | None:

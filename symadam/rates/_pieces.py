@@ -30,6 +30,7 @@ are merged: what remains are the pieces and their exact breakpoints.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -180,6 +181,15 @@ def worst_modulus(factors: tuple, values: dict, kappa: Any) -> Any:
     >>> worst_modulus((Z - 1 + h * LAM,), {h: sympy.Rational(1, 2)}, 3)
     0.50000000000000000000000000000000000000000000000000
     """
+    items = tuple(sorted(values.items(), key=lambda kv: str(kv[0])))
+    return _worst_modulus(tuple(factors), items, sympy.sympify(kappa))
+
+
+@functools.lru_cache(maxsize=1024)
+def _worst_modulus(factors: tuple, items: tuple, kappa: Any) -> Any:
+    """:func:`worst_modulus` on hashable arguments, cached (the branches of one active set
+    often share their parameter values)."""
+    values = dict(items)
     kv = sympy.N(kappa, _DPS)
     worst = sympy.Float(0, _DPS)
     for f in factors:
@@ -320,13 +330,21 @@ def derive_pieces(params: tuple, charpoly: sympy.Expr, fixed: dict, max_rounds: 
     for c in cands:
         add(c.label(), _events(c, pmap, "branch"))
     done_full, done_pair = set(), set()
+    classified: dict = {}             # sample kappa -> _classify(...): an interval that keeps
+                                      # its ends keeps its samples from round to round
+
+    def classify(s):
+        if s not in classified:
+            classified[s] = _classify(cands, s, fixed, pmap)
+        return classified[s]
+
     for _round in range(max_rounds):
         bps = real_roots_above(list(polys), KAPPA, 1)
         ends = [sympy.Integer(1)] + bps + [sympy.oo]
         intervals = []
         for lo, hi in zip(ends[:-1], ends[1:]):
             s1, s2 = _samples(lo, hi)
-            info = [_classify(cands, s, fixed, pmap) for s in (s1, s2)]
+            info = [classify(s) for s in (s1, s2)]
             intervals.append((lo, hi, (s1, s2), info))
         new = False
         for lo, hi, ss, info in intervals:

@@ -82,8 +82,13 @@ def diagonal_quadratic(eigenvalues: Sequence) -> Objective:
     for x in lams:
         check_positive("eigenvalues", x)
 
+    cache: dict = {}         # mp.prec -> the eigenvalues as mpf (parsed once per precision)
+
     def grad(th):
-        return [mpf(lam) * t for lam, t in zip(lams, th)]
+        key = mpmath.mp.prec
+        if key not in cache:
+            cache[key] = [mpf(lam) for lam in lams]
+        return [lam * t for lam, t in zip(cache[key], th)]
 
     return Objective(grad, ["0"] * len(lams), lams, f"diagonal quadratic {lams}")
 

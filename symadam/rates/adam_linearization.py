@@ -28,6 +28,7 @@ sympy only (an exact route).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy
@@ -166,6 +167,17 @@ def linearize_adaptive(method: str = "adam", eps_inside: bool = False) -> Deriva
     >>> d.results["momentum"]
     beta1
     """
+    if not isinstance(method, str):
+        adaptive_map(method, eps_inside)         # bad input: its ValueError, before the cache
+    d = _linearize_adaptive(method, bool(eps_inside))
+    return Derivation(d.title, list(d.steps), dict(d.results))   # callers may extend a copy
+
+
+@functools.lru_cache(maxsize=None)
+def _linearize_adaptive(method: str, eps_inside: bool) -> Derivation:
+    """:func:`linearize_adaptive`, computed once per ``(method, eps_inside)`` (its exact
+    identities and limits are the same every time; the engine, the derivations, the checks
+    and ``bounds`` all ask for it)."""
     S = SYMBOLS
     mp = adaptive_map(method, eps_inside)
     th, m, v = mp.state

@@ -43,6 +43,11 @@ class MpMethod:
         keyed by parameter name.
     init : callable ``theta0 -> state``
         The starting state for a starting point ``theta0``.
+    plain : bool
+        ``step`` uses only ``+ - *`` on the state, ``grad`` and ``params`` (no
+        mpmath constants or functions), so it runs unchanged on another exact
+        binary type of the same precision (:mod:`symadam.rates.minimax_mp` uses
+        ``gmpy2.mpfr``, mpmath's backend, for speed).  Default ``False``.
 
     Examples
     --------
@@ -56,6 +61,7 @@ class MpMethod:
     size: int
     step: Callable[[tuple, Callable, dict], tuple]
     init: Callable[[Any], tuple]
+    plain: bool = False
 
 
 def _gd(state, grad, p):
@@ -76,9 +82,9 @@ def _nag(state, grad, p):
 
 #: name -> MpMethod (extend with :func:`register_mp_method`).
 MP_METHODS: dict[str, MpMethod] = {
-    "gd": MpMethod("gd", 1, _gd, lambda x: (x,)),
-    "heavy-ball": MpMethod("heavy-ball", 2, _hb, lambda x: (x, x)),
-    "nesterov": MpMethod("nesterov", 2, _nag, lambda x: (x, x)),
+    "gd": MpMethod("gd", 1, _gd, lambda x: (x,), plain=True),
+    "heavy-ball": MpMethod("heavy-ball", 2, _hb, lambda x: (x, x), plain=True),
+    "nesterov": MpMethod("nesterov", 2, _nag, lambda x: (x, x), plain=True),
 }
 
 
