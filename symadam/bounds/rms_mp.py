@@ -21,6 +21,9 @@ continuous laws: their closed-form ``phi, psi`` and ``chi = -d phi/dc`` differen
 sympy from :func:`symadam.avf.laplace.laplace_functionals`).  Every
 value is computed at ``dps + 8`` and ``dps + 16`` working digits; the difference plus the
 quadrature's error estimate is the reported error, and a shortfall raises ``ValueError``.
+The series and ``E[M^2 e^{-uV}]`` run in MPFR (gmpy2, mpmath's own backend) at the working
+precision's bits: the same arithmetic without mpf objects' overhead; ``mpmath.quad`` (tanh-sinh)
+integrates.
 """
 from __future__ import annotations
 
@@ -34,7 +37,6 @@ import mpmath
 import sympy
 
 from ..avf._law_mp import GradientLaw, to_mpf
-from ..avf._quadrature_mp import _series_div, _series_log
 from ..avf.laplace import THETA, C, laplace_functionals
 from ..core.validate import check_dps, check_int
 
@@ -57,8 +59,9 @@ def kernel2(u, eps):
     z = eps * mpmath.sqrt(u)
     if z == 0:
         return mpmath.mpf(1)
-    # K2 ~ 1/(sqrt(pi) z^3) for large z: three terms cancel; guard the digits lost
-    with mpmath.extradps(int(3 * max(0, float(mpmath.log10(z)))) + 10):
+    # K2 ~ 1/(sqrt(pi) z^3) for large z while its terms are ~ z: guard the 4 log2 z bits
+    # lost to the cancellation, and 34 more (mag(z) >= log2 z, the binary exponent bound)
+    with mpmath.extraprec(4 * max(0, mpmath.mag(z)) + 34):
         return +((1 + 2 * z * z) * mpmath.exp(z * z) * mpmath.erfc(z)
                  - 2 * z / mpmath.sqrt(mpmath.pi))
 
@@ -104,6 +107,28 @@ def _mpf(x: gmpy2.mpfr) -> mpmath.mpf:
         return mpmath.mpf(0)
     man, exp = x.as_mantissa_exp()
     return mpmath.mpf((int(man), int(exp)))
+
+
+def _series_log(p):
+    """Power series of ``log p(c)``, ``p[0] == 1`` (MPFR coefficients)."""
+    L = [gmpy2.mpfr(0)] * len(p)
+    for n in range(1, len(p)):
+        acc = p[n]
+        for k in range(1, n):
+            acc -= (gmpy2.mpfr(k) / n) * L[k] * p[n - k]
+        L[n] = acc
+    return L
+
+
+def _series_div(q, p):
+    """Power series of ``q(c)/p(c)``, ``p[0] == 1`` (MPFR coefficients)."""
+    S = [gmpy2.mpfr(0)] * len(p)
+    for n in range(len(p)):
+        acc = q[n]
+        for k in range(1, n + 1):
+            acc -= p[k] * S[n - k]
+        S[n] = acc
+    return S
 
 
 def _horner(coef, x):
@@ -160,34 +185,36 @@ class _Integrand:
                         out = +phi(cm), +psi(cm), +chi(cm, theta)
                     return tuple(_fr(+v) for v in out)
         self.fun = fun
-        fact = [mpmath.mpf(1)]
-        for n in range(1, R + 1):
-            fact.append(fact[-1] * n)
-        p = [(-1)**n * mom[2 * n] / fact[n] for n in range(R + 1)]
-        q = [(-1)**n * mom[2 * n + 1] / fact[n] for n in range(R + 1)]
-        h = [(-1)**n * mom[2 * n + 2] / fact[n] for n in range(R + 1)]
-        Lg, S, C = _series_log(p), _series_div(q, p), _series_div(h, p)
-        S2 = [mpmath.fsum(S[i] * S[n - i] for i in range(n + 1)) for n in range(R + 1)]
-        one = mpmath.mpf(1)
-        c2 = (one - b2)
-        Lc = [mpmath.mpf(0)] + [Lg[r] * c2**r / (one - b2**r) for r in range(1, R + 1)]
-        Sc = [S[r] * (one - b1) * c2**r / (one - b1 * b2**r) for r in range(R + 1)]
-        Cc = [C[r] * (one - b1)**2 * c2**r / (one - b1 * b1 * b2**r) for r in range(R + 1)]
-        Qc = [S2[r] * (one - b1)**2 * c2**r / (one - b1 * b1 * b2**r) for r in range(R + 1)]
-        tol = mpmath.mpf(10)**(-wp)
-        xm = mpmath.inf
-        for r in range(R - 3, R + 1):   # the largest x at which the truncated tails are exact
-            for c, t in ((Lc[r], tol), (Sc[r], tol), (Cc[r], tol * self.m2),
-                         (Qc[r], tol * self.m2)):
-                if c != 0:
-                    xm = min(xm, mpmath.root(t / abs(c), r))
-        self.xmax = xm
         self.ln_b2 = -mpmath.log(b2) if b2 > 0 else None
         with _mpfr(self.prec):
-            self.series = [[_fr(c) for c in cs] for cs in (Lc, Sc, Cc, Qc)]
             self.fb1, self.fb2 = _fr(b1), _fr(b2)
             self.cut = _fr(mpmath.mpf(10)**(-(wp + 20)))
             self.logcut = _fr(-(wp + 20) * mpmath.log(10))
+            if history is None:          # a finite history has no tail: no series
+                self._tail_series([_fr(x) for x in mom], R, wp)
+
+    def _tail_series(self, mom, R, wp):
+        """The tails' power series in ``x = u beta2^n`` and ``xmax`` (MPFR)."""
+        b1, b2 = self.fb1, self.fb2
+        p = [(-1)**n * mom[2 * n] / gmpy2.fac(n) for n in range(R + 1)]
+        q = [(-1)**n * mom[2 * n + 1] / gmpy2.fac(n) for n in range(R + 1)]
+        h = [(-1)**n * mom[2 * n + 2] / gmpy2.fac(n) for n in range(R + 1)]
+        Lg, S, C = _series_log(p), _series_div(q, p), _series_div(h, p)
+        S2 = [gmpy2.fsum([S[i] * S[n - i] for i in range(n + 1)]) for n in range(R + 1)]
+        c2 = 1 - b2
+        Lc = [gmpy2.mpfr(0)] + [Lg[r] * c2**r / (1 - b2**r) for r in range(1, R + 1)]
+        Sc = [S[r] * (1 - b1) * c2**r / (1 - b1 * b2**r) for r in range(R + 1)]
+        Cc = [C[r] * (1 - b1)**2 * c2**r / (1 - b1 * b1 * b2**r) for r in range(R + 1)]
+        Qc = [S2[r] * (1 - b1)**2 * c2**r / (1 - b1 * b1 * b2**r) for r in range(R + 1)]
+        tol = gmpy2.mpfr(10)**(-wp)
+        m2 = mom[2]
+        xm = gmpy2.inf()
+        for r in range(R - 3, R + 1):   # the largest x at which the truncated tails are exact
+            for c, t in ((Lc[r], tol), (Sc[r], tol), (Cc[r], tol * m2), (Qc[r], tol * m2)):
+                if c != 0:
+                    xm = min(xm, gmpy2.rootn(t / abs(c), r))
+        self.xmax = mpmath.inf if gmpy2.is_infinite(xm) else _mpf(xm)
+        self.series = [Lc, Sc, Cc, Qc]
 
     def head_count(self, u):
         if self.history is not None:
@@ -242,7 +269,10 @@ class _Integrand:
 
     def __call__(self, w):
         u = w * w / self.m2
-        return kernel2(u, self.eps) * self.moment(u) * 2 * w / self.m2
+        mo = self.moment(u)
+        if mo == 0:
+            return mo
+        return kernel2(u, self.eps) * mo * 2 * w / self.m2
 
 
 _POINTS = (0, 0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
