@@ -304,20 +304,24 @@ def frozen_rms(law: Any, theta: float, beta1: float, beta2: float, eps: float, s
     >>> bool(abs(out["mean"] - 1/19) < 5 * out["se"])    # (1-beta1)/(1+beta1) = 1/19
     True
     """
-    check_memory(f"frozen_rms with {runs} runs", 8.0 * runs * (8 + _BLOCK))
+    check_memory(f"frozen_rms with {runs} runs", 8.0 * runs * (8 + 6 * _BLOCK))
     rng = _rng(seed)
     burn = history_length(beta1, beta2)
     m = np.zeros(runs)
     v = np.zeros(runs)
     acc = np.zeros(runs)
-    for t in range(1, burn + steps + 1):
-        if t % _BLOCK == 1:
-            G = theta - sample_batch_means(law, (_BLOCK, runs), rng)
-        g = G[(t - 1) % _BLOCK]
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        if t > burn:
-            acc += (m / (eps + np.sqrt(v))) ** 2
+    for t0 in range(1, burn + steps + 1, _BLOCK):
+        nb = min(_BLOCK, burn + steps + 1 - t0)
+        G = theta - sample_batch_means(law, (_BLOCK, runs), rng)
+        # G does not depend on the chain: m and v are IIR filters over the whole block
+        M, _ = lfilter([1 - beta1], [1.0, -beta1], G[:nb], axis=0, zi=beta1 * m[None])
+        V, _ = lfilter([1 - beta2], [1.0, -beta2], G[:nb] * G[:nb], axis=0,
+                       zi=beta2 * v[None])
+        m, v = M[-1], V[-1]
+        k = max(0, burn + 1 - t0)           # rows with t > burn
+        if k < nb:
+            # rows summed in order, after acc (the sequential sum, as step by step)
+            acc = np.concatenate([acc[None], (M[k:] / (eps + np.sqrt(V[k:]))) ** 2]).sum(0)
     per_run = acc / steps
     return {"mean": float(per_run.mean()), "se": float(per_run.std(ddof=1) / math.sqrt(runs)),
             "per_run": per_run}
@@ -339,30 +343,41 @@ def adam_step_rms(law: Any, theta0: float, lr: float, beta1: float, beta2: float
     >>> bool(abs(out["mean"] - (1/19) ** 0.5) < 0.02)
     True
     """
-    check_memory(f"adam_step_rms with {runs} runs", 8.0 * runs * (10 + _BLOCK))
+    check_memory(f"adam_step_rms with {runs} runs", 8.0 * runs * (10 + 2 * _BLOCK))
     rng = _rng(seed)
     th = np.full(runs, float(theta0))
     m = np.zeros(runs)
     v = np.zeros(runs)
+    g = np.empty(runs)
     acc = np.zeros(runs)
     spread_mid = float("nan")
     half = steps // 2
     p1 = p2 = 1.0
-    for t in range(1, steps + 1):
-        if t % _BLOCK == 1:
-            X = sample_batch_means(law, (_BLOCK, runs), rng)
-        g = th - X[(t - 1) % _BLOCK]
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        p1 *= beta1
-        p2 *= beta2
-        gam = lr * (1 + t ** -0.5) if floor_schedule else lr
-        step = -(m / (1 - p1)) / (eps + np.sqrt(v / (1 - p2)))   # step / gamma_n
-        th = th + gam * step
-        if t > half:
-            acc += step * step
-        if t == (3 * steps) // 4:
-            spread_mid = float(th.std())
+    ST = np.empty((_BLOCK, runs))            # the block's steps (their squares summed after)
+    for t0 in range(1, steps + 1, _BLOCK):
+        nb = min(_BLOCK, steps + 1 - t0)
+        X = sample_batch_means(law, (_BLOCK, runs), rng)
+        for i in range(nb):                  # in place; the same operations as written out
+            t = t0 + i
+            np.subtract(th, X[i], out=g)
+            m *= beta1
+            m += (1 - beta1) * g
+            v *= beta2
+            v += (1 - beta2) * g * g
+            p1 *= beta1
+            p2 *= beta2
+            gam = lr * (1 + t ** -0.5) if floor_schedule else lr
+            step = ST[i]                     # step / gamma_n
+            np.divide(v, 1 - p2, out=step)
+            np.sqrt(step, out=step)
+            step += eps
+            np.divide(-(m / (1 - p1)), step, out=step)
+            th += gam * step
+            if t == (3 * steps) // 4:
+                spread_mid = float(th.std())
+        k = max(0, half + 1 - t0)            # rows with t > half, summed in order after acc
+        if k < nb:
+            acc = np.concatenate([acc[None], ST[k:nb] * ST[k:nb]]).sum(axis=0)
     per_run = np.sqrt(acc / (steps - half))
     return {"mean": float(per_run.mean()), "se": float(per_run.std(ddof=1) / math.sqrt(runs)),
             "per_run": per_run, "spread": float(th.std()), "spread_mid": spread_mid,
