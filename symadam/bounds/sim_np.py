@@ -223,17 +223,34 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
     alive = np.ones(runs, bool)
     p = [1.0, 1.0]                # beta1^t, beta2^t
 
+    g, w1, w2 = (np.empty((runs, d)) for _ in range(3))
+
     def update(th, prev, m, v, x):
-        g = lam * (th - x)
+        """One step; Adam in place, operation for operation
+        ``th - lr (m/(1-p1))/(eps + sqrt(v/(1-p2)))`` with the moments' recursions."""
         if method == "adam":
-            m = beta1 * m + (1 - beta1) * g
-            v = beta2 * v + (1 - beta2) * g * g
+            np.subtract(th, x, out=g)
+            np.multiply(g, lam, out=g)
+            m *= beta1
+            m += np.multiply(g, 1 - beta1, out=w1)
+            np.multiply(g, 1 - beta2, out=w1)
+            np.multiply(w1, g, out=w1)
+            v *= beta2
+            v += w1
             p[0] *= beta1
             p[1] *= beta2
-            return th - lr * (m / (1 - p[0])) / (eps + np.sqrt(v / (1 - p[1]))), m, v
+            np.divide(v, 1 - p[1], out=w1)
+            np.sqrt(w1, out=w1)
+            np.add(w1, eps, out=w1)
+            np.divide(m, 1 - p[0], out=w2)
+            np.multiply(w2, lr, out=w2)
+            np.divide(w2, w1, out=w2)
+            th -= w2
+            return th, m, v
+        gr = lam * (th - x)
         if method == "gd":
-            return th - lr * g, m, v
-        return th - lr * g + momentum * (th - prev), m, v
+            return th - lr * gr, m, v
+        return th - lr * gr + momentum * (th - prev), m, v
 
     TH = np.empty((_BLOCK, runs, d))
     for t0 in range(1, steps + 1, _BLOCK):
@@ -242,20 +259,24 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
         if alive.all():
             # fast path: the block's iterates are buffered and bookkept at its end; if a run
             # leaves |theta| <= blowup in the block, the block is redone step by step below
-            saved = th, prev, m, v, list(p)
+            saved = th.copy(), prev.copy(), m.copy(), v.copy(), list(p)
             with np.errstate(over="ignore", invalid="ignore"):
                 for i in range(nb):
-                    new, m, v = update(th, prev, m, v, 0.0 if X is None else X[i])
-                    prev, th = th, new
+                    prev_ = th if method != "adam" else None    # Adam updates in place
+                    th, m, v = update(th, prev, m, v, 0.0 if X is None else X[i])
+                    prev = prev_ if prev_ is not None else prev
                     TH[i] = th
-                ok = bool((np.abs(TH[:nb]) <= blowup).all())
+                hi, lo = TH[:nb].max(axis=0), TH[:nb].min(axis=0)
+                # NaN propagates into hi/lo and fails the test
+                ok = bool((np.maximum(np.abs(hi), np.abs(lo)) <= blowup).all())
             if ok:
                 if X is not None:
                     np.maximum(xmax, X[:nb].max(axis=0), out=xmax)
                     np.minimum(xmin, X[:nb].min(axis=0), out=xmin)
-                np.maximum(thmax, TH[:nb].max(axis=0), out=thmax)
-                np.minimum(thmin, TH[:nb].min(axis=0), out=thmin)
-                dist = np.maximum(dist, np.abs(TH[:nb] - mean).max(axis=(0, 2)))
+                np.maximum(thmax, hi, out=thmax)
+                np.minimum(thmin, lo, out=thmin)
+                # max |theta - mean| = max(hi - mean, mean - lo) (rounding is monotone)
+                dist = np.maximum(dist, np.maximum(hi - mean, mean - lo).max(axis=1))
                 continue
             th, prev, m, v, p[:] = saved
         for i in range(nb):           # step by step (after a blow-up)
@@ -264,8 +285,9 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
             if law is not None:
                 np.maximum(xmax, x, out=xmax)
                 np.minimum(xmin, x, out=xmin)
-            new, m, v = update(th, prev, m, v, x)
-            prev, th = th, new
+            prev_ = th if method != "adam" else prev
+            th, m, v = update(th, prev, m, v, x)
+            prev = prev_
             with np.errstate(invalid="ignore"):
                 np.maximum(thmax, th, out=thmax)
                 np.minimum(thmin, th, out=thmin)
