@@ -107,8 +107,10 @@ def _piecewise_filter(x, gain: float, coefs: tuple, ends: tuple) -> np.ndarray:
 
 def random_adversary(beta1: float, beta2: float, lr: float, a: float, b: float,
                      theta0: float, steps: int, runs: int, seed: Any,
-                     eps: float = 0.0) -> dict:
+                     eps: Any = 0.0) -> dict:
     """Adam driven by random sign-respecting gradients; returns the extreme positions.
+
+    ``eps`` is a float or one value per run (several settings in one pass).
 
     Outside ``[a, b]`` the gradient has the forced sign (``+`` above ``b``, ``-`` below
     ``a``), inside a random sign; its magnitude follows a log-random walk
@@ -178,9 +180,10 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
     method : {"adam", "gd", "heavy-ball"}
     lam : array (d,)
         Curvatures ``lam_i > 0``.
-    law : DataLaw or None
+    law : DataLaw, list of DataLaw, or None
         Law of each ``X_i`` (i.i.d. over coordinates, steps and runs); ``None``: ``X = 0``
-        (deterministic gradients, minimiser 0).
+        (deterministic gradients, minimiser 0).  A list of ``k`` laws splits the runs into
+        ``k`` equal consecutive groups, one law each (several laws in one pass).
     theta0 : float or array (d,)
     lr : float or array (runs,)
         Learning rate(s) (one per run allows a sweep in one pass).
@@ -213,7 +216,12 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
     prev = th.copy()
     m = np.zeros((runs, d))
     v = np.zeros((runs, d))
-    mean = 0.0 if law is None else float(law.mean())
+    laws = None if law is None else list(law) if isinstance(law, (list, tuple)) else [law]
+    if laws is not None and (not laws or runs % len(laws)):
+        raise ValueError(f"runs must be a multiple of the number of laws ({len(laws)}), "
+                         f"got {runs}")
+    mean = 0.0 if laws is None else np.repeat([float(w.mean()) for w in laws],
+                                              runs // len(laws))[:, None]
     xmax = np.full((runs, d), -np.inf if law is not None else 0.0)
     xmin = np.full((runs, d), np.inf if law is not None else 0.0)
     thmax = th.copy()
@@ -255,7 +263,8 @@ def quadratic_sup(method: str, lam: Any, law: Any, theta0: Any, lr: Any, steps: 
     TH = np.empty((_BLOCK, runs, d))
     for t0 in range(1, steps + 1, _BLOCK):
         nb = min(_BLOCK, steps + 1 - t0)
-        X = sample_batch_means(law, (_BLOCK, runs, d), rng) if law is not None else None
+        X = None if laws is None else np.concatenate(
+            [sample_batch_means(w, (_BLOCK, runs // len(laws), d), rng) for w in laws], axis=1)
         if alive.all():
             # fast path: the block's iterates are buffered and bookkept at its end; if a run
             # leaves |theta| <= blowup in the block, the block is redone step by step below
