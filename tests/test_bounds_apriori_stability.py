@@ -58,6 +58,21 @@ def test_random_adversary_and_simulations_below_bound():
     assert (np.maximum(out["above"], out["below"]).max(axis=1) <= lrs * K).all()
 
 
+def test_several_laws_and_eps_settings_in_one_pass():
+    laws = [parse_data("bernoulli:0.4"), parse_data("discrete:-3,-1@1/2,1/2")]
+    out = quadratic_sup("adam", [1.0], laws, 0.0, 1e-2, 3000, 8, 2)
+    fin = out["final"][:, 0]
+    # each group hovers around its own law's mean (0.4 and -2): groups follow their law
+    assert np.abs(fin[:4] - 0.4).max() < 0.3 and np.abs(fin[4:] + 2).max() < 0.3
+    assert (out["below"][4:] == 0).all()            # data down to -3, iterates above -3
+    with pytest.raises(ValueError, match="runs must be a multiple"):
+        quadratic_sup("adam", [1.0], laws, 0.0, 1e-2, 10, 3, 0)
+    one = random_adversary(0.9, 0.999, 1.0, -1.0, 1.0, 0.0, 600, 8, 4, eps=1e-3)
+    mixed = random_adversary(0.9, 0.999, 1.0, -1.0, 1.0, 0.0, 600, 8, 4,
+                             eps=np.full(8, 1e-3))
+    assert np.array_equal(one["final"], mixed["final"])
+
+
 def test_gd_and_heavy_ball_explode_adam_does_not():
     law = parse_data("uniform:-1,1")
     gd = quadratic_sup("gd", [1.0], law, 0.0, 2.1, 3000, 8, 5)

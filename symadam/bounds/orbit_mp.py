@@ -9,7 +9,8 @@ linearization or the derived orbit:
   half-rays ``theta = h > 0``, ``m = h``, ``v = h`` it is analytic in ``h``, so the
   one-sided derivatives are exact to the working precision;
 * :func:`spectral_radius` -- eigenvalues by ``mpmath.eig``;
-* :func:`adam_orbit` -- bias-corrected Adam iterated at ``dps`` digits (the last iterates);
+* :func:`adam_orbit` -- bias-corrected Adam iterated at ``dps`` digits (the last iterates;
+  the loop runs in MPFR, mpmath's backend, with the same correctly rounded operations);
 * :func:`two_step_multipliers` -- moduli of the eigenvalues of the Jacobian of two
   autonomous steps at a point (the map is smooth there when ``v > 0``).
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import gmpy2
 import mpmath
 
 from ..core.validate import check_dps, check_int
@@ -100,18 +102,48 @@ def adam_orbit(lam: Any, gamma: Any, beta1: Any, beta2: Any, eps: Any, theta0: A
     check_dps(dps)
     check_int("steps", steps)
     with mpmath.workdps(dps + 10):
-        lam, gamma, b1, b2, e = (_m(x) for x in (lam, gamma, beta1, beta2, eps))
-        s = (_m(theta0), mpmath.mpf(0), mpmath.mpf(0))
-        p1 = p2 = mpmath.mpf(1)
+        prec = mpmath.mp.prec
+        args = [_m(x) for x in (theta0, lam, gamma, beta1, beta2, eps)]
+    # the loop in MPFR (gmpy2, mpmath's backend) at the same precision: +, -, *, / and sqrt
+    # are correctly rounded in both, so the iterates are the same, without mpf overhead
+    old = gmpy2.get_context()
+    gmpy2.set_context(gmpy2.context(precision=prec))
+    try:
+        th, lam, gamma, b1, b2, e = (_fr(x) for x in args)
+        m = v = gmpy2.mpfr(0)
+        p1 = p2 = gmpy2.mpfr(1)
         out = []
         for n in range(1, steps + 1):
             p1 *= b1
             p2 *= b2
             c1, c2 = (1 - p1, 1 - p2) if bias_correction else (1, 1)
-            s = adam_map(s, lam, gamma, b1, b2, e, c1, c2)
+            g = lam * th
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            th = th - gamma * (m / c1) / (e + gmpy2.sqrt(v / c2))
             if n > steps - keep:
-                out.append((s[0], s[1], s[2], s[2] / c2))
-        return out
+                out.append((th, m, v, v / c2))
+    finally:
+        gmpy2.set_context(old)
+    with mpmath.workprec(prec):
+        return [tuple(_mpf(x) for x in st) for st in out]
+
+
+def _fr(x: mpmath.mpf) -> gmpy2.mpfr:
+    """An mpf as an MPFR number (exact at the working precision)."""
+    sign, man, exp, _ = x._mpf_
+    if not man:
+        return gmpy2.mpfr(0)
+    r = gmpy2.mul_2exp(gmpy2.mpfr(man), exp)
+    return -r if sign else r
+
+
+def _mpf(x: gmpy2.mpfr) -> mpmath.mpf:
+    """An MPFR number as an mpf (exact)."""
+    if x == 0:
+        return mpmath.mpf(0)
+    man, exp = x.as_mantissa_exp()
+    return mpmath.mpf((int(man), int(exp)))
 
 
 def two_step_multipliers(point, lam: Any, gamma: Any, beta1: Any, beta2: Any, eps: Any,

@@ -21,18 +21,22 @@ continuous laws: their closed-form ``phi, psi`` and ``chi = -d phi/dc`` differen
 sympy from :func:`symadam.avf.laplace.laplace_functionals`).  Every
 value is computed at ``dps + 8`` and ``dps + 16`` working digits; the difference plus the
 quadrature's error estimate is the reported error, and a shortfall raises ``ValueError``.
+The series and ``E[M^2 e^{-uV}]`` run in MPFR (gmpy2, mpmath's own backend) at the working
+precision's bits: the same arithmetic without mpf objects' overhead; ``mpmath.quad`` (tanh-sinh)
+integrates.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import gmpy2
 import mpmath
 import sympy
 
 from ..avf._law_mp import GradientLaw, to_mpf
-from ..avf._quadrature_mp import _horner, _series_div, _series_log
 from ..avf.laplace import THETA, C, laplace_functionals
 from ..core.validate import check_dps, check_int
 
@@ -55,8 +59,9 @@ def kernel2(u, eps):
     z = eps * mpmath.sqrt(u)
     if z == 0:
         return mpmath.mpf(1)
-    # K2 ~ 1/(sqrt(pi) z^3) for large z: three terms cancel; guard the digits lost
-    with mpmath.extradps(int(3 * max(0, float(mpmath.log10(z)))) + 10):
+    # K2 ~ 1/(sqrt(pi) z^3) for large z while its terms are ~ z: guard the 4 log2 z bits
+    # lost to the cancellation, and 34 more (mag(z) >= log2 z, the binary exponent bound)
+    with mpmath.extraprec(4 * max(0, mpmath.mag(z)) + 34):
         return +((1 + 2 * z * z) * mpmath.exp(z * z) * mpmath.erfc(z)
                  - 2 * z / mpmath.sqrt(mpmath.pi))
 
@@ -70,11 +75,82 @@ def _chi(law):
     return sympy.lambdify((C, THETA), expr, modules=[{"erfcx": erfcx}, "mpmath"])
 
 
+@contextmanager
+def _mpfr(prec: int):
+    """MPFR (gmpy2, mpmath's own backend) at ``prec`` bits for the integrand's inner loops."""
+    old = gmpy2.get_context()
+    gmpy2.set_context(gmpy2.context(precision=prec))
+    try:
+        yield
+    finally:
+        gmpy2.set_context(old)
+
+
+def _fr(x) -> gmpy2.mpfr:
+    """An mpf as an MPFR number (exact: the mantissa fits the working precision)."""
+    sign, man, exp, bc = mpmath.mpf(x)._mpf_
+    if not man:
+        if mpmath.isinf(x):
+            return gmpy2.inf(-1 if sign else 1)
+        return gmpy2.mpfr(0)
+    if exp + bc < -2**29:            # below MPFR's exponent range (e.g. exp(-huge)): 0
+        return gmpy2.mpfr(0)
+    if exp + bc > 2**29:
+        return gmpy2.inf(-1 if sign else 1)
+    v = gmpy2.mul_2exp(gmpy2.mpfr(man), exp)
+    return -v if sign else v
+
+
+def _mpf(x: gmpy2.mpfr) -> mpmath.mpf:
+    """An MPFR number as an mpf (exact)."""
+    if x == 0:
+        return mpmath.mpf(0)
+    man, exp = x.as_mantissa_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
+def _series_log(p):
+    """Power series of ``log p(c)``, ``p[0] == 1`` (MPFR coefficients)."""
+    L = [gmpy2.mpfr(0)] * len(p)
+    for n in range(1, len(p)):
+        acc = p[n]
+        for k in range(1, n):
+            acc -= (gmpy2.mpfr(k) / n) * L[k] * p[n - k]
+        L[n] = acc
+    return L
+
+
+def _series_div(q, p):
+    """Power series of ``q(c)/p(c)``, ``p[0] == 1`` (MPFR coefficients)."""
+    S = [gmpy2.mpfr(0)] * len(p)
+    for n in range(len(p)):
+        acc = q[n]
+        for k in range(1, n + 1):
+            acc -= p[k] * S[n - k]
+        S[n] = acc
+    return S
+
+
+def _horner(coef, x):
+    """``sum_r coef[r] x^r`` by Horner's rule with fused multiply-adds (MPFR numbers)."""
+    acc = gmpy2.mpfr(0)
+    fma = gmpy2.fma
+    for a in reversed(coef):
+        acc = fma(acc, x, a)
+    return acc
+
+
 class _Integrand:
-    """``u -> K2(u) E[M^2 e^{-uV}]`` at one ``theta`` and the working precision."""
+    """``u -> K2(u) E[M^2 e^{-uV}]`` at one ``theta`` and the working precision.
+
+    The series are built in mpmath; ``E[M^2 e^{-uV}]`` (four Horner sums and the head
+    factors) runs in MPFR at the same precision (``mpmath.mp.prec`` bits), several times
+    faster than mpf objects.
+    """
 
     def __init__(self, gl: GradientLaw, theta, b1, b2, eps, history=None):
         wp = mpmath.mp.dps
+        self.prec = mpmath.mp.prec
         self.b1, self.b2, self.eps, self.history = b1, b2, eps, history
         R = 2 * wp + 20
         mom = gl.moments(2 * R + 2, theta)
@@ -83,12 +159,14 @@ class _Integrand:
         if self.zero:
             return
         if gl.discrete:
-            at = [(g, g * g, p) for g, p in gl.atoms(theta)]
+            with _mpfr(self.prec):
+                at = [(_fr(g), _fr(g * g), _fr(p)) for g, p in gl.atoms(theta)]
+            exp = gmpy2.exp
 
             def fun(c):
-                ph = ps = ch = mpmath.mpf(0)
+                ph = ps = ch = gmpy2.mpfr(0)
                 for g, y, p in at:
-                    t = p * mpmath.exp(-c * y)
+                    t = p * exp(-c * y)
                     ph += t
                     ps += t * g
                     ch += t * y
@@ -96,37 +174,47 @@ class _Integrand:
         else:
             phi, psi = gl.functionals(theta)
             chi = _chi(gl.law)
+            prec = self.prec
 
             def fun(c):
                 # closed forms in 1/sqrt(c): guard the digits their differences cancel
-                guard = 10 + (int(2 * mpmath.log10(1 / c)) if 0 < c < 1 else 0)
-                with mpmath.extradps(guard):
-                    return +phi(c), +psi(c), +chi(c, theta)
+                with mpmath.workprec(prec):
+                    cm = _mpf(c)
+                    guard = 10 + (int(2 * mpmath.log10(1 / cm)) if 0 < cm < 1 else 0)
+                    with mpmath.extradps(guard):
+                        out = +phi(cm), +psi(cm), +chi(cm, theta)
+                    return tuple(_fr(+v) for v in out)
         self.fun = fun
-        fact = [mpmath.mpf(1)]
-        for n in range(1, R + 1):
-            fact.append(fact[-1] * n)
-        p = [(-1)**n * mom[2 * n] / fact[n] for n in range(R + 1)]
-        q = [(-1)**n * mom[2 * n + 1] / fact[n] for n in range(R + 1)]
-        h = [(-1)**n * mom[2 * n + 2] / fact[n] for n in range(R + 1)]
-        Lg, S, C = _series_log(p), _series_div(q, p), _series_div(h, p)
-        S2 = [mpmath.fsum(S[i] * S[n - i] for i in range(n + 1)) for n in range(R + 1)]
-        one = mpmath.mpf(1)
-        c2 = (one - b2)
-        self.Lc = [mpmath.mpf(0)] + [Lg[r] * c2**r / (one - b2**r) for r in range(1, R + 1)]
-        self.Sc = [S[r] * (one - b1) * c2**r / (one - b1 * b2**r) for r in range(R + 1)]
-        self.Cc = [C[r] * (one - b1)**2 * c2**r / (one - b1 * b1 * b2**r) for r in range(R + 1)]
-        self.Qc = [S2[r] * (one - b1)**2 * c2**r / (one - b1 * b1 * b2**r) for r in range(R + 1)]
-        tol = mpmath.mpf(10)**(-wp)
-        xm = mpmath.inf
-        for r in range(R - 3, R + 1):   # the largest x at which the truncated tails are exact
-            for c, t in ((self.Lc[r], tol), (self.Sc[r], tol), (self.Cc[r], tol * self.m2),
-                         (self.Qc[r], tol * self.m2)):
-                if c != 0:
-                    xm = min(xm, mpmath.root(t / abs(c), r))
-        self.xmax = xm
         self.ln_b2 = -mpmath.log(b2) if b2 > 0 else None
-        self.cut = mpmath.mpf(10)**(-(wp + 20))
+        with _mpfr(self.prec):
+            self.fb1, self.fb2 = _fr(b1), _fr(b2)
+            self.cut = _fr(mpmath.mpf(10)**(-(wp + 20)))
+            self.logcut = _fr(-(wp + 20) * mpmath.log(10))
+            if history is None:          # a finite history has no tail: no series
+                self._tail_series([_fr(x) for x in mom], R, wp)
+
+    def _tail_series(self, mom, R, wp):
+        """The tails' power series in ``x = u beta2^n`` and ``xmax`` (MPFR)."""
+        b1, b2 = self.fb1, self.fb2
+        p = [(-1)**n * mom[2 * n] / gmpy2.fac(n) for n in range(R + 1)]
+        q = [(-1)**n * mom[2 * n + 1] / gmpy2.fac(n) for n in range(R + 1)]
+        h = [(-1)**n * mom[2 * n + 2] / gmpy2.fac(n) for n in range(R + 1)]
+        Lg, S, C = _series_log(p), _series_div(q, p), _series_div(h, p)
+        S2 = [gmpy2.fsum([S[i] * S[n - i] for i in range(n + 1)]) for n in range(R + 1)]
+        c2 = 1 - b2
+        Lc = [gmpy2.mpfr(0)] + [Lg[r] * c2**r / (1 - b2**r) for r in range(1, R + 1)]
+        Sc = [S[r] * (1 - b1) * c2**r / (1 - b1 * b2**r) for r in range(R + 1)]
+        Cc = [C[r] * (1 - b1)**2 * c2**r / (1 - b1 * b1 * b2**r) for r in range(R + 1)]
+        Qc = [S2[r] * (1 - b1)**2 * c2**r / (1 - b1 * b1 * b2**r) for r in range(R + 1)]
+        tol = gmpy2.mpfr(10)**(-wp)
+        m2 = mom[2]
+        xm = gmpy2.inf()
+        for r in range(R - 3, R + 1):   # the largest x at which the truncated tails are exact
+            for c, t in ((Lc[r], tol), (Sc[r], tol), (Cc[r], tol * m2), (Qc[r], tol * m2)):
+                if c != 0:
+                    xm = min(xm, gmpy2.rootn(t / abs(c), r))
+        self.xmax = mpmath.inf if gmpy2.is_infinite(xm) else _mpf(xm)
+        self.series = [Lc, Sc, Cc, Qc]
 
     def head_count(self, u):
         if self.history is not None:
@@ -138,42 +226,53 @@ class _Integrand:
         return int(mpmath.ceil(mpmath.log(u / self.xmax) / self.ln_b2))
 
     def moment(self, u):
-        """``E[M^2 e^{-uV}]``."""
-        b1, b2 = self.b1, self.b2
+        """``E[M^2 e^{-uV}]`` (an mpf; computed in MPFR at the working precision)."""
         n = self.head_count(u)
-        logp = T = S = Q = mpmath.mpf(0)
+        with _mpfr(self.prec):
+            return _mpf(self._moment(_fr(u), n))
+
+    def _moment(self, u, n):
+        b1, b2 = self.fb1, self.fb2
+        zero = gmpy2.mpfr(0)
+        logp = T = S = Q = zero
         if self.history is None:
             x = u * b2**n
-            logp = _horner(self.Lc, x)
-            if logp < -(mpmath.mp.dps + 20) * mpmath.log(10):
-                return mpmath.mpf(0)
-            S = b1**n * _horner(self.Sc, x)
-            T = b1**(2 * n) * _horner(self.Cc, x)
-            Q = b1**(2 * n) * _horner(self.Qc, x)
+            Lc, Sc, Cc, Qc = self.series
+            logp = _horner(Lc, x)
+            if logp < self.logcut:
+                return zero
+            S = b1**n * _horner(Sc, x)
+            T = b1**(2 * n) * _horner(Cc, x)
+            Q = b1**(2 * n) * _horner(Qc, x)
         c = u * (1 - b2)
         a = 1 - b1
-        prod = mpmath.mpf(1)
-        cut = self.cut / mpmath.exp(logp)   # the tail factor exp(logp) <= 1 multiplies prod
+        prod = gmpy2.mpfr(1)
+        cut = self.cut / gmpy2.exp(logp)   # the tail factor exp(logp) <= 1 multiplies prod
+        fun = self.fun
         for i in range(n):
-            ph, ps, ch = self.fun(c)
+            ph, ps, ch = fun(c)
             if ph == 0:
-                return mpmath.mpf(0)
+                return zero
             prod *= ph
             if (i & 31) == 31 and prod < cut:
                 # the remaining factors of P are <= 1 and |T + S^2 - Q| <= 3 E[G^2] (tilting
                 # by e^{-cG^2} lowers E[G^2]): the integrand is below 10^-(wp+20) E[G^2]
-                return mpmath.mpf(0)
+                return zero
             r = ps / ph
             S += a * r
-            T += a * a * ch / ph
-            Q += a * a * r * r
+            aa = a * a
+            T += aa * ch / ph
+            Q += aa * r * r
             c *= b2
             a *= b1
-        return mpmath.exp(logp) * prod * (T + S * S - Q)
+        return gmpy2.exp(logp) * prod * (T + S * S - Q)
 
     def __call__(self, w):
         u = w * w / self.m2
-        return kernel2(u, self.eps) * self.moment(u) * 2 * w / self.m2
+        mo = self.moment(u)
+        if mo == 0:
+            return mo
+        return kernel2(u, self.eps) * mo * 2 * w / self.m2
 
 
 _POINTS = (0, 0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
