@@ -19,7 +19,7 @@ def _draws(law, n_steps, n_runs, seed):
     from symadam.avf.mc_np import sample_batch_means
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    return sample_batch_means(law, (n_steps, n_runs), rng)
+    return sample_batch_means(law, (n_steps, n_runs), rng, discrete="cdf")
 
 
 def test_simulation_matches_plain_loop():

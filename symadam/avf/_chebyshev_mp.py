@@ -78,15 +78,19 @@ def _cos_table(n: int, p: int) -> tuple:
 
 @lru_cache(maxsize=64)
 def _cc_weights(m: int, prec: int) -> tuple:
-    """Clenshaw--Curtis weights on ``[-1, 1]`` at the ``m + 1`` Lobatto points."""
+    """Clenshaw--Curtis weights on ``[-1, 1]`` at the ``m + 1`` Lobatto points.
+
+    ``w_j = (1/m) sum_{k even} c_k cos(pi j k/m) 2/(1 - k^2)`` (halved at ``j = 0, m``),
+    ``c_k = 1`` at ``k = 0, m`` and 2 otherwise; the cosines come from one table of
+    ``cos(pi i/m)``, ``i < 2 m`` (``j k`` reduced mod ``2 m``), each sum is one dot product.
+    """
     with mpmath.workprec(prec + 20):
+        cos = [mpmath.cospi(mpmath.mpf(i) / m) for i in range(2 * m)]
+        ks = range(0, m + 1, 2)
+        coef = [(1 if k in (0, m) else 2) * mpmath.mpf(2) / (1 - k * k) for k in ks]
         w = []
         for j in range(m + 1):
-            acc = mpmath.mpf(0)
-            for k in range(0, m + 1, 2):
-                ck = mpmath.mpf(1) if k in (0, m) else mpmath.mpf(2)
-                acc += ck * mpmath.cospi(mpmath.mpf(j * k) / m) * 2 / (1 - k * k)
-            acc = acc / m
+            acc = mpmath.fdot(coef, [cos[(j * k) % (2 * m)] for k in ks]) / m
             w.append(acc / 2 if j in (0, m) else acc)
         return tuple(w)
 

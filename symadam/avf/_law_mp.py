@@ -101,9 +101,13 @@ def _irwin_hall_guarded(law: DataLaw, f, g, fg):
         thf = float(th)
         R = max(abs(thf - a), abs(thf - b))
         dist = max(a - thf, thf - b, 0.0)
-        cm = mpmath.mpf(c)
-        rec = (J + 1) / 2 * float(mpmath.log10(1 + (J + 1) / (cm * w * w))) if cm > 0 else 0
-        out = float(cm) * dist * dist / math.log(10) if cm < 1e300 else 1e300
+        cf = float(c)
+        if 1e-300 < cf < 1e300:        # float logs: the guard is a digit count, not a value
+            rec = (J + 1) / 2 * math.log10(1 + (J + 1) / (cf * w * w))
+        else:
+            cm = mpmath.mpf(c)
+            rec = (J + 1) / 2 * float(mpmath.log10(1 + (J + 1) / (cm * w * w))) if cm > 0 else 0
+        out = cf * dist * dist / math.log(10) if cf < 1e300 else 1e300
         return int(base + J * math.log10(1 + R / w) + rec + min(out, 1e6)) + 1
 
     return _guarded(guard, f, g, fg)

@@ -35,26 +35,28 @@ __all__ = ["AVFIntegrand", "integrate_avf"]
 
 
 def _series_log(p):
-    """Power series of log(p(c)) with p[0] == 1."""
+    """Power series of log(p(c)) with p[0] == 1.
+
+    ``L_n = p_n - (1/n) sum_{k<n} k L_k p_{n-k}``: each sum is one exact dot product
+    (:func:`mpmath.fdot`, rounded once).
+    """
     R = len(p) - 1
     L = [mpmath.mpf(0)] * (R + 1)
+    kL = [mpmath.mpf(0)] * (R + 1)     # k L_k
+    fdot = mpmath.fdot
     for n in range(1, R + 1):
-        acc = p[n]
-        for k in range(1, n):
-            acc -= (mpmath.mpf(k) / n) * L[k] * p[n - k]
-        L[n] = acc
+        L[n] = p[n] - fdot(kL[1:n], p[n - 1:0:-1]) / n if n > 1 else +p[1]
+        kL[n] = n * L[n]
     return L
 
 
 def _series_div(q, p):
-    """Power series of q(c)/p(c) with p[0] == 1."""
+    """Power series of q(c)/p(c) with p[0] == 1 (``S_n = q_n - sum_{k=1}^n p_k S_{n-k}``)."""
     R = len(p) - 1
     S = [mpmath.mpf(0)] * (R + 1)
+    fdot = mpmath.fdot
     for n in range(R + 1):
-        acc = q[n]
-        for k in range(1, n + 1):
-            acc -= p[k] * S[n - k]
-        S[n] = acc
+        S[n] = q[n] - fdot(p[1:n + 1], S[n - 1::-1]) if n else +q[0]
     return S
 
 

@@ -7,7 +7,7 @@ Bias-corrected Adam in the PyTorch convention (``eps`` outside the root):
 ``g_n = theta_{n-1} - Xbar_n`` the gradient of the batch-mean loss
 ``1/2 (theta - x)^2`` (batch size ``J``).  ``R`` independent runs advance
 together: one numpy array operation per step for all runs.  Data are drawn in
-blocks from a ``numpy.random.SeedSequence``.
+blocks from a ``numpy.random.SeedSequence`` (discrete laws by inverse CDF).
 """
 from __future__ import annotations
 
@@ -60,22 +60,38 @@ def simulate_adam(law: Any, theta0: float, lr: float, beta1: float, beta2: float
     m = np.zeros(n_runs)
     v = np.zeros(n_runs)
     acc = np.zeros(n_runs)
+    g = np.empty(n_runs)                   # work buffers: every step runs in place
+    t = np.empty(n_runs)
+    a1, a2 = 1 - beta1, 1 - beta2
     b1p = b2p = 1.0
     spread_mid = float("nan")
     n = 0
     while n < n_steps:
         k = min(block, n_steps - n)
-        X = sample_batch_means(law, (k, n_runs), rng)
+        X = sample_batch_means(law, (k, n_runs), rng, discrete="cdf")
         for i in range(k):
             n += 1
-            g = theta - X[i]
+            np.subtract(theta, X[i], out=g)
             m *= beta1
-            m += (1 - beta1) * g
+            np.multiply(g, a1, out=t)
+            m += t
             v *= beta2
-            v += (1 - beta2) * g * g
+            np.multiply(g, g, out=g)
+            g *= a2
+            v += g
             b1p *= beta1
             b2p *= beta2
-            theta -= (lr / (1 - b1p)) * m / (eps + np.sqrt(v / (1 - b2p)))
+            # lr mhat/(eps + sqrt(vhat)), mhat = m/(1 - b1p), vhat = v/(1 - b2p)
+            np.sqrt(v, out=t)
+            if eps == 0:
+                np.divide(m, t, out=t)
+                t *= lr * math.sqrt(1 - b2p) / (1 - b1p)
+            else:
+                t *= 1 / math.sqrt(1 - b2p)
+                t += eps
+                np.divide(m, t, out=t)
+                t *= lr / (1 - b1p)
+            theta -= t
             if n > start:
                 acc += theta
             if n == start:
