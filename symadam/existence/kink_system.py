@@ -43,6 +43,7 @@ from math import comb
 from typing import Any, Sequence
 
 import sympy
+from sympy.polys.rings import PolyElement
 
 from .piecewise import PiecewisePolynomial, X
 
@@ -127,14 +128,17 @@ def fixed_points(target: PiecewisePolynomial, density: PiecewisePolynomial) -> l
     return sorted(set(target.breaks) | set(density.breaks))
 
 
-def _antiderivatives(q, r_max):
-    """``Q_s`` with ``Q_s' = x^s q(x)``, ``s = 0..r_max`` (rational coefficients, in x)."""
-    return [sympy.Poly(X ** s * q, X, domain="QQ").integrate() for s in range(r_max + 1)]
+def _antiderivatives(q, r_max, dom=sympy.QQ):
+    """Coefficients (of ``dom``, highest first) of ``Q_s`` with ``Q_s' = x^s q(x)``,
+    ``s = 0..r_max``."""
+    return [[dom.from_sympy(c) for c in
+             sympy.Poly(X ** s * q, X, domain="QQ").integrate().all_coeffs()]
+            for s in range(r_max + 1)]
 
 
-def _horner(P: sympy.Poly, v):
+def _horner(coeffs, v):
     out = v * 0
-    for c in P.all_coeffs():
+    for c in coeffs:
         out = out * v + c
     return out
 
@@ -178,8 +182,11 @@ def kink_system(family: tuple, cell: Sequence[int], target: PiecewisePolynomial,
     gens = tuple(reversed(t)) if free else (DELTA, *reversed(t))
     K, *kg = sympy.field(list(gens) or [DELTA], sympy.QQ)
     sym = dict(zip(gens, kg))
+    Rg = K.ring                  # moments are polynomials: ring arithmetic (no gcds)
+    rsym = dict(zip(gens, Rg.gens))
     a, b = target.domain
     P = (K(a), *[sym[tj] for tj in t], K(b))
+    Pr = (Rg(a), *[rsym[tj] for tj in t], Rg(b))
     where = (0, *cell, len(fixed) - 2)          # fixed interval holding each point
     lam = [K(0)] * (k + 2) if free else \
         [sym[DELTA]] + [sym[DELTA] if sd < 0 else K(0) for sd in sides] + [K(0)]
@@ -190,26 +197,30 @@ def kink_system(family: tuple, cell: Sequence[int], target: PiecewisePolynomial,
             tp = density.pieces[density.piece_index(fixed[q])]
             fq = target.pieces[target.piece_index(fixed[q])]
             cache[(q, what)] = _antiderivatives({"p": tp, "pf": tp * fq, "pff": tp * fq ** 2}
-                                                [what], 2)
+                                                [what], 2, Rg.domain)
         return cache[(q, what)]
 
-    alpha, beta, risk = [], [], K(0)
+    alpha, beta, risk_r, risk_terms = [], [], Rg(0), []
     for i in range(k + 1):
-        lo, hi, oi, oj = P[i], P[i + 1], where[i], where[i + 1]
+        lo, hi, oi, oj = Pr[i], Pr[i + 1], where[i], where[i + 1]
         subs = [(lo, hi, oi)] if oi == oj else \
-            [(lo, K(fixed[oi + 1]), oi)] + \
-            [(K(fixed[q]), K(fixed[q + 1]), q) for q in range(oi + 1, oj)] + \
-            [(K(fixed[oj]), hi, oj)]
-        m, F = [K(0)] * 3, [K(0)] * 2
+            [(lo, Rg(fixed[oi + 1]), oi)] + \
+            [(Rg(fixed[q]), Rg(fixed[q + 1]), q) for q in range(oi + 1, oj)] + \
+            [(Rg(fixed[oj]), hi, oj)]
+        mr, Fr = [Rg(0)] * 3, [Rg(0)] * 2
         for s_lo, s_hi, q in subs:
-            m = [m[r] + _moment(anti(q, "p"), s_lo, s_hi, P[i], r) for r in range(3)]
-            F = [F[r] + _moment(anti(q, "pf"), s_lo, s_hi, P[i], r) for r in range(2)]
-            risk += _moment(anti(q, "pff"), s_lo, s_hi, P[i], 0)
+            mr = [mr[r] + _moment(anti(q, "p"), s_lo, s_hi, Pr[i], r) for r in range(3)]
+            Fr = [Fr[r] + _moment(anti(q, "pf"), s_lo, s_hi, Pr[i], r) for r in range(2)]
+            risk_r += _moment(anti(q, "pff"), s_lo, s_hi, Pr[i], 0)
+        m, F = [K(v) for v in mr], [K(v) for v in Fr]
         G = m[0] * m[2] - m[1] ** 2
         F1 = F[1] + lam[i] - lam[i + 1]
         alpha.append((m[2] * F[0] - m[1] * F1) / G)
         beta.append((m[0] * F1 - m[1] * F[0]) / G)
-        risk -= alpha[-1] * F[0] + beta[-1] * F[1]
+        risk_terms.append(alpha[-1] * F[0] + beta[-1] * F[1])
+    risk = K(risk_r)
+    for term in risk_terms:
+        risk -= term
     eqs = [(alpha[j - 1] + beta[j - 1] * (P[j] - P[j - 1]) - alpha[j]).numer
            for j in range(1, k + 1)]
     if not free:
@@ -222,8 +233,25 @@ def kink_system(family: tuple, cell: Sequence[int], target: PiecewisePolynomial,
                       tuple(beta), risk, (a, *t, b))
 
 
-def degenerate_factor(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bool:
+def _kink_terms(factor, t) -> list | None:
+    """``[(exponents in t, Rational coefficient)]`` of ``factor`` (an expression or a
+    ``PolyRing`` element), or None if it involves an unknown other than the kinks."""
+    if isinstance(factor, PolyElement):
+        syms, to_sympy = factor.ring.symbols, factor.ring.domain.to_sympy
+        pos = {v: i for i, v in enumerate(syms)}
+        if any(n and syms[i] not in t for mono in factor.monoms() for i, n in enumerate(mono)):
+            return None
+        return [(tuple(mono[pos[tj]] if tj in pos else 0 for tj in t), to_sympy(c))
+                for mono, c in factor.terms()]
+    if not factor.free_symbols <= set(t):
+        return None
+    return sympy.Poly(factor, *t, domain="QQ").terms()
+
+
+def degenerate_factor(factor: Any, system: KinkSystem, fixed: Sequence) -> bool:
     """True if ``factor`` (a polynomial in the kinks) cannot vanish at a feasible point.
+
+    ``factor`` is a sympy expression or an element of the system's ring.
 
     Feasible: ``a < t_1 < ... < t_k < b`` with every kink in its closed cell
     interval.  Nonlinear factors: :func:`_gap_definite`.  A linear form of
@@ -244,10 +272,11 @@ def degenerate_factor(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -
     False
     """
     t = system.t
-    if not t or not factor.free_symbols <= set(t):
+    terms = _kink_terms(factor, t) if t else None
+    if terms is None:
         return False
-    if sympy.Poly(factor, *t).total_degree() != 1:
-        return _gap_definite(factor, system, fixed)
+    if max(sum(mono) for mono, _c in terms) != 1:
+        return _gap_definite(terms, system, fixed)
     a, b = system.points[0], system.points[-1]
     groups: dict = {}
     for j, o in enumerate(system.cell):
@@ -257,7 +286,9 @@ def degenerate_factor(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -
         lo, hi = fixed[o], fixed[o + 1]
         verts = [dict(v, **{t[j].name: (lo if n < r else hi) for n, j in enumerate(js)})
                  for v in verts for r in range(len(js) + 1)]
-    vals = [factor.subs({tj: v[tj.name] for tj in t}) for v in verts]
+    vals = [sum((c * v[tj.name] for (mono, c) in terms for tj, e in zip(t, mono) if e),
+                sum((c for mono, c in terms if not any(mono)), sympy.Integer(0)))
+            for v in verts]
     if not (all(x >= 0 for x in vals) or all(x <= 0 for x in vals)):
         return False
     zero = [v for v, x in zip(verts, vals) if x == 0]
@@ -266,7 +297,7 @@ def degenerate_factor(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -
     return any(all(H(v) for v in zero) for H in hyper)
 
 
-def _gap_definite(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bool:
+def _gap_definite(factor: Any, system: KinkSystem, fixed: Sequence) -> bool:
     """Sufficient test that ``factor`` has no zero at a feasible point of the cell.
 
     Write every kink as its cell interval's left end plus the gaps before it
@@ -275,6 +306,7 @@ def _gap_definite(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bo
     are positive at feasible points, the others nonnegative.  If the factor,
     as a polynomial in the gaps, has coefficients of one sign and a monomial
     in positive gaps only, it cannot vanish (e.g. ``t1**2 + (t4 - t3)**2``).
+    ``factor``: an expression in the kinks or its terms (:func:`_kink_terms`).
 
     Examples
     --------
@@ -288,8 +320,10 @@ def _gap_definite(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bo
     t, cell = system.t, system.cell
     a, b = system.points[0], system.points[-1]
     k = len(t)
+    terms = factor if isinstance(factor, list) else _kink_terms(factor, t)
+    gaps = sympy.symbols(f"_g0:{k}", positive=True)
+    ring, *gens = sympy.ring(gaps, sympy.QQ)
     for mirrored in (False, True):
-        gaps = sympy.symbols(f"_g0:{k}", positive=True)
         sub, strict = {}, set()
         order = range(k - 1, -1, -1) if mirrored else range(k)
         prev = None
@@ -297,11 +331,18 @@ def _gap_definite(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bo
             o = cell[j]
             same = prev is not None and cell[prev] == o
             base = sub[t[prev]] if same else (fixed[o + 1] if mirrored else fixed[o])
-            sub[t[j]] = base - gaps[n] if mirrored else base + gaps[n]
+            sub[t[j]] = ring(base) - gens[n] if mirrored else ring(base) + gens[n]
             if same or (mirrored and fixed[o + 1] == b) or (not mirrored and fixed[o] == a):
                 strict.add(gaps[n])
             prev = j
-        P = sympy.Poly(sympy.expand(factor.subs(sub)), *gaps)
+        vals = [sub[tj] for tj in t]                 # substitute in the polynomial ring
+        P = ring.zero
+        for mono, coeff in terms:
+            term = ring(coeff)
+            for v, e in zip(vals, mono):
+                if e:
+                    term *= v ** e
+            P += term
         coeffs = P.coeffs()
         if not (all(c > 0 for c in coeffs) or all(c < 0 for c in coeffs)):
             continue

@@ -129,11 +129,13 @@ class Candidate:
         c, sl = sympy.symbols("c slope")
         u = sympy.symbols(f"u1:{k + 1}") if k else ()
         t = sympy.symbols(f"t1:{k + 1}") if k else ()
-        R = cell_risk(KinkNetwork(c, sl if free else 0, u, sides, t), self.cell, target, density)
-        pt = {c: el["c"], sl: el["slope"], **dict(zip(u, el["u"])), **dict(zip(t, el["t"]))}
         syms = [c] + ([sl] if free else []) + list(u) + list(t)
-        for s in syms:
-            if not F.is_zero(F.evaluate(sympy.diff(R, s), pt)):
+        ring = sympy.ring(syms, sympy.QQ)[0]            # exact polynomial ring arithmetic
+        R = ring(cell_risk(KinkNetwork(c, sl if free else 0, u, sides, t), self.cell, target,
+                           density))
+        pt = {c: el["c"], sl: el["slope"], **dict(zip(u, el["u"])), **dict(zip(t, el["t"]))}
+        for s, g in zip(syms, ring.gens):
+            if not F.is_zero(F.evaluate(R.diff(g), pt)):
                 raise ArithmeticError(f"not stationary in {s}: {self}")
         if not F.is_zero(F.evaluate(R, pt) - self.risk_element):
             raise ArithmeticError(f"risk mismatch: {self}")
@@ -384,7 +386,7 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
         for cell in itertools.combinations_with_replacement(range(n_int), fam[0]):
             sys_ = kink_system(fam, cell, f, density)
             brs = branches(sys_.equations, sys_.gens,
-                           lambda g, s=sys_: degenerate_factor(g.as_expr(), s, fixed),
+                           lambda g, s=sys_: degenerate_factor(g, s, fixed),
                            split=(DELTA,))
             bz = sum(br.bezout() for br in brs)
             total += bz
