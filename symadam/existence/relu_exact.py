@@ -28,8 +28,10 @@ over all feasible stationary points; the winner is re-verified exactly
 against the direct risk polynomial (all partial derivatives zero, same risk).
 
 Cost is bounded before any Groebner basis is computed: at most
-:data:`MAX_SYSTEMS` (family, cell) systems and a total Bezout number of at
-most :data:`MAX_BEZOUT`; larger problems raise :class:`CannotDecide`.
+:data:`MAX_SYSTEMS` (family, cell) systems, a total Bezout number of at
+most :data:`MAX_BEZOUT` and at most :data:`MAX_BRANCH_BEZOUT` per factor
+branch (by its number of unknowns); larger problems raise :class:`CannotDecide`
+within seconds (never a hang).
 """
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ from .piecewise import PiecewisePolynomial, X, parse_target, uniform_density
 
 __all__ = ["Candidate", "ExactSolution", "CannotDecide", "exact_minimizer", "solve_exact",
            "families", "realize_exactly", "MAX_WIDTH", "MAX_WIDTH_PLAIN", "MAX_SYSTEMS",
-           "MAX_BEZOUT"]
+           "MAX_BEZOUT", "MAX_BRANCH_BEZOUT"]
 
 #: Largest width of the exact route with a skip connection (any width when the target is
 #: realized exactly).
@@ -69,6 +71,13 @@ MAX_WIDTH_PLAIN = 3
 MAX_SYSTEMS = 400
 #: Largest total Bezout number over all factor branches of all systems.
 MAX_BEZOUT = 3000
+#: Largest Bezout number of one factor branch, by its number of unknowns (the last entry
+#: for more).  Measured (sympy Groebner bases, one core): two unknowns up to 63 (e.g.
+#: ``Max(0, x - 1/4)**2`` at width 2) and three up to 48 (``x**2``, width 3) take seconds;
+#: 256-420 in three unknowns (``x**3``, ``x**4``, piecewise quadratics at width 3, plain)
+#: and 81 in four (``x**4``, width 4, residual) did not finish in 2 (25 for ``x**3``)
+#: minutes.  Larger branches are refused before anything is solved.
+MAX_BRANCH_BEZOUT = (100, 100, 100, 64, 32)
 
 
 class Candidate:
@@ -365,7 +374,8 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
 
     Refuses (:class:`CannotDecide`) before building anything when the number
     of systems exceeds :data:`MAX_SYSTEMS`, and before solving anything when
-    the total Bezout number exceeds :data:`MAX_BEZOUT`.
+    the total Bezout number exceeds :data:`MAX_BEZOUT` or one branch's exceeds
+    :data:`MAX_BRANCH_BEZOUT`.
 
     Examples
     --------
@@ -394,6 +404,15 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
     if total > MAX_BEZOUT:
         raise CannotDecide(f"the stationarity systems have total Bezout number {total} > "
                            f"{MAX_BEZOUT} (the exact route's limit); nothing was solved")
+    for sys_, brs, _ in out:
+        for br in brs:
+            n = len(br.gens)
+            lim = MAX_BRANCH_BEZOUT[min(n, len(MAX_BRANCH_BEZOUT) - 1)]
+            if br.bezout() > lim:
+                raise CannotDecide(
+                    f"a stationarity branch of family {sys_.family} has Bezout number "
+                    f"{br.bezout()} in {n} unknowns > {lim} (too large for exact Groebner "
+                    "bases in reasonable time); nothing was solved")
     return out
 
 
