@@ -67,7 +67,7 @@ def bench_widths(widths) -> list[str]:
                 sol = rem.exact_minimizer("x**2", m, skip=skip)
                 got, kinks = str(sol.risk), ", ".join(str(t) for t in sol.network.t)
                 match = "= law" if sol.risk == law else f"law gives {law}"
-            except rem.CannotDecide as exc:
+            except (rem.CannotDecide, ValueError) as exc:   # too large / beyond the limits
                 got, kinks, match = f"refused: {exc}", "-", f"law gives {law}"
             rows.append(f"| {m} | {'residual' if skip else 'plain'} | {got} | {kinks} | "
                         f"{match} | {time.perf_counter() - t0:.1f} |")

@@ -57,8 +57,9 @@ def add_parser(sub):
 
 #: Documented limits of the exact routes (README, "Limits and errors"): beyond them the
 #: exact enumeration or solve runs for many minutes (measured on one core: relu width 2 at
-#: degree 4 about 1 min, degree 8 over 2 min; width 3 at degree 3 over 2 min).
-RELU_MAX_DEGREE = {1: 40, 2: 4, 3: 2}
+#: degree 4 about 1 min, degree 8 over 2 min).  Width 3 at degrees 3 and 4 reaches the
+#: route, which refuses in seconds (a factor branch above ``MAX_BRANCH_BEZOUT``, exit 1).
+RELU_MAX_DEGREE = {1: 40, 2: 4, 3: 4}
 #: Smooth activations: the Vandermonde sequence at degree 12 takes ~8 s, at 16 ~100 s.
 SMOOTH_MAX_DEGREE = 12
 #: Widest network the command prints (3 width + 1 parameters).

@@ -46,7 +46,7 @@ import sympy
 
 from .piecewise import PiecewisePolynomial, X
 
-__all__ = ["DELTA", "KinkSystem", "kink_system", "fixed_points", "curve_feasible"]
+__all__ = ["DELTA", "KinkSystem", "kink_system", "fixed_points"]
 
 #: The label ``E2(a)`` of a family without free slope.
 DELTA = sympy.Symbol("delta", real=True)
@@ -127,14 +127,17 @@ def fixed_points(target: PiecewisePolynomial, density: PiecewisePolynomial) -> l
     return sorted(set(target.breaks) | set(density.breaks))
 
 
-def _antiderivatives(q, r_max):
-    """``Q_s`` with ``Q_s' = x^s q(x)``, ``s = 0..r_max`` (rational coefficients, in x)."""
-    return [sympy.Poly(X ** s * q, X, domain="QQ").integrate() for s in range(r_max + 1)]
+def _antiderivatives(q, r_max, dom=sympy.QQ):
+    """Coefficients (of ``dom``, highest first) of ``Q_s`` with ``Q_s' = x^s q(x)``,
+    ``s = 0..r_max``."""
+    return [[dom.from_sympy(c) for c in
+             sympy.Poly(X ** s * q, X, domain="QQ").integrate().all_coeffs()]
+            for s in range(r_max + 1)]
 
 
-def _horner(P: sympy.Poly, v):
+def _horner(coeffs, v):
     out = v * 0
-    for c in P.all_coeffs():
+    for c in coeffs:
         out = out * v + c
     return out
 
@@ -178,8 +181,11 @@ def kink_system(family: tuple, cell: Sequence[int], target: PiecewisePolynomial,
     gens = tuple(reversed(t)) if free else (DELTA, *reversed(t))
     K, *kg = sympy.field(list(gens) or [DELTA], sympy.QQ)
     sym = dict(zip(gens, kg))
+    Rg = K.ring                  # moments are polynomials: ring arithmetic (no gcds)
+    rsym = dict(zip(gens, Rg.gens))
     a, b = target.domain
     P = (K(a), *[sym[tj] for tj in t], K(b))
+    Pr = (Rg(a), *[rsym[tj] for tj in t], Rg(b))
     where = (0, *cell, len(fixed) - 2)          # fixed interval holding each point
     lam = [K(0)] * (k + 2) if free else \
         [sym[DELTA]] + [sym[DELTA] if sd < 0 else K(0) for sd in sides] + [K(0)]
@@ -190,26 +196,30 @@ def kink_system(family: tuple, cell: Sequence[int], target: PiecewisePolynomial,
             tp = density.pieces[density.piece_index(fixed[q])]
             fq = target.pieces[target.piece_index(fixed[q])]
             cache[(q, what)] = _antiderivatives({"p": tp, "pf": tp * fq, "pff": tp * fq ** 2}
-                                                [what], 2)
+                                                [what], 2, Rg.domain)
         return cache[(q, what)]
 
-    alpha, beta, risk = [], [], K(0)
+    alpha, beta, risk_r, risk_terms = [], [], Rg(0), []
     for i in range(k + 1):
-        lo, hi, oi, oj = P[i], P[i + 1], where[i], where[i + 1]
+        lo, hi, oi, oj = Pr[i], Pr[i + 1], where[i], where[i + 1]
         subs = [(lo, hi, oi)] if oi == oj else \
-            [(lo, K(fixed[oi + 1]), oi)] + \
-            [(K(fixed[q]), K(fixed[q + 1]), q) for q in range(oi + 1, oj)] + \
-            [(K(fixed[oj]), hi, oj)]
-        m, F = [K(0)] * 3, [K(0)] * 2
+            [(lo, Rg(fixed[oi + 1]), oi)] + \
+            [(Rg(fixed[q]), Rg(fixed[q + 1]), q) for q in range(oi + 1, oj)] + \
+            [(Rg(fixed[oj]), hi, oj)]
+        mr, Fr = [Rg(0)] * 3, [Rg(0)] * 2
         for s_lo, s_hi, q in subs:
-            m = [m[r] + _moment(anti(q, "p"), s_lo, s_hi, P[i], r) for r in range(3)]
-            F = [F[r] + _moment(anti(q, "pf"), s_lo, s_hi, P[i], r) for r in range(2)]
-            risk += _moment(anti(q, "pff"), s_lo, s_hi, P[i], 0)
+            mr = [mr[r] + _moment(anti(q, "p"), s_lo, s_hi, Pr[i], r) for r in range(3)]
+            Fr = [Fr[r] + _moment(anti(q, "pf"), s_lo, s_hi, Pr[i], r) for r in range(2)]
+            risk_r += _moment(anti(q, "pff"), s_lo, s_hi, Pr[i], 0)
+        m, F = [K(v) for v in mr], [K(v) for v in Fr]
         G = m[0] * m[2] - m[1] ** 2
         F1 = F[1] + lam[i] - lam[i + 1]
         alpha.append((m[2] * F[0] - m[1] * F1) / G)
         beta.append((m[0] * F1 - m[1] * F[0]) / G)
-        risk -= alpha[-1] * F[0] + beta[-1] * F[1]
+        risk_terms.append(alpha[-1] * F[0] + beta[-1] * F[1])
+    risk = K(risk_r)
+    for term in risk_terms:
+        risk -= term
     eqs = [(alpha[j - 1] + beta[j - 1] * (P[j] - P[j - 1]) - alpha[j]).numer
            for j in range(1, k + 1)]
     if not free:
@@ -220,151 +230,3 @@ def kink_system(family: tuple, cell: Sequence[int], target: PiecewisePolynomial,
         eqs.append(rule.numer)
     return KinkSystem(family, tuple(cell), t, gens, K.ring, tuple(eqs), tuple(alpha),
                       tuple(beta), risk, (a, *t, b))
-
-
-def degenerate_factor(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bool:
-    """True if ``factor`` (a polynomial in the kinks) cannot vanish at a feasible point.
-
-    Feasible: ``a < t_1 < ... < t_k < b`` with every kink in its closed cell
-    interval.  Nonlinear factors: :func:`_gap_definite`.  A linear form of
-    one sign at the vertices of the (closed) cell
-    polytope vanishes on it exactly on the face spanned by its zero vertices;
-    that face is infeasible iff it lies in one hyperplane ``t_i = t_{i+1}``,
-    ``t_1 = a`` or ``t_k = b``.
-
-    Examples
-    --------
-    >>> from .piecewise import parse_target, uniform_density
-    >>> f, p = parse_target("x**2"), uniform_density((0, 1))
-    >>> s = kink_system((2, (1, 1), True), (0, 0), f, p)
-    >>> t1, t2 = s.t
-    >>> degenerate_factor(t2, s, [0, 1]), degenerate_factor(t1 - 1, s, [0, 1])
-    (True, True)
-    >>> degenerate_factor(2*t1 - t2, s, [0, 1])
-    False
-    """
-    t = system.t
-    if not t or not factor.free_symbols <= set(t):
-        return False
-    if sympy.Poly(factor, *t).total_degree() != 1:
-        return _gap_definite(factor, system, fixed)
-    a, b = system.points[0], system.points[-1]
-    groups: dict = {}
-    for j, o in enumerate(system.cell):
-        groups.setdefault(o, []).append(j)
-    verts = [{}]
-    for o, js in groups.items():
-        lo, hi = fixed[o], fixed[o + 1]
-        verts = [dict(v, **{t[j].name: (lo if n < r else hi) for n, j in enumerate(js)})
-                 for v in verts for r in range(len(js) + 1)]
-    vals = [factor.subs({tj: v[tj.name] for tj in t}) for v in verts]
-    if not (all(x >= 0 for x in vals) or all(x <= 0 for x in vals)):
-        return False
-    zero = [v for v, x in zip(verts, vals) if x == 0]
-    hyper = [lambda v, i=i: v[t[i].name] == v[t[i + 1].name] for i in range(len(t) - 1)]
-    hyper += [lambda v: v[t[0].name] == a, lambda v: v[t[-1].name] == b]
-    return any(all(H(v) for v in zero) for H in hyper)
-
-
-def _gap_definite(factor: sympy.Expr, system: KinkSystem, fixed: Sequence) -> bool:
-    """Sufficient test that ``factor`` has no zero at a feasible point of the cell.
-
-    Write every kink as its cell interval's left end plus the gaps before it
-    (or, mirrored, the right end minus the gaps after it).  Gaps between
-    consecutive kinks, from ``a`` to the first and from the last to ``b``
-    are positive at feasible points, the others nonnegative.  If the factor,
-    as a polynomial in the gaps, has coefficients of one sign and a monomial
-    in positive gaps only, it cannot vanish (e.g. ``t1**2 + (t4 - t3)**2``).
-
-    Examples
-    --------
-    >>> from .piecewise import parse_target, uniform_density
-    >>> s = kink_system((2, (1, 1), True), (0, 0), parse_target("x**2"),
-    ...                 uniform_density((0, 1)))
-    >>> t1, t2 = s.t
-    >>> _gap_definite(t1**2 + (t2 - t1)**2, s, [0, 1]), _gap_definite(t1**2 - t2, s, [0, 1])
-    (True, False)
-    """
-    t, cell = system.t, system.cell
-    a, b = system.points[0], system.points[-1]
-    k = len(t)
-    for mirrored in (False, True):
-        gaps = sympy.symbols(f"_g0:{k}", positive=True)
-        sub, strict = {}, set()
-        order = range(k - 1, -1, -1) if mirrored else range(k)
-        prev = None
-        for n, j in enumerate(order):
-            o = cell[j]
-            same = prev is not None and cell[prev] == o
-            base = sub[t[prev]] if same else (fixed[o + 1] if mirrored else fixed[o])
-            sub[t[j]] = base - gaps[n] if mirrored else base + gaps[n]
-            if same or (mirrored and fixed[o + 1] == b) or (not mirrored and fixed[o] == a):
-                strict.add(gaps[n])
-            prev = j
-        P = sympy.Poly(sympy.expand(factor.subs(sub)), *gaps)
-        coeffs = P.coeffs()
-        if not (all(c > 0 for c in coeffs) or all(c < 0 for c in coeffs)):
-            continue
-        if any(all(e == 0 or g in strict for e, g in zip(mono, gaps)) for mono in P.monoms()):
-            return True
-    return False
-
-
-def curve_feasible(system: KinkSystem, gen, subs: Sequence, fixed: Sequence) -> bool:
-    """Whether a one-parameter family of solutions meets the open feasible set.
-
-    The family is ``gen`` free and every other unknown ``v = -B/A`` as in a
-    :class:`~symadam.existence._polysolve.Branch` with no equations left
-    (``subs`` in the order made).  Feasible means ``a < t_1 < ... < t_k < b``
-    (an open condition: if it holds somewhere it holds between two consecutive
-    real roots of the numerators and denominators of the differences, where
-    the gap between their refined, strictly separated isolating intervals
-    gives a rational sample); every sample is tested exactly.  Returns True
-    if some sample satisfies the order (the caller then refuses to guess).
-
-    Examples
-    --------
-    >>> from .piecewise import parse_target, uniform_density
-    >>> s = kink_system((2, (1, 1), True), (0, 0), parse_target("x**2"),
-    ...                 uniform_density((0, 1)))
-    >>> R = s.ring
-    >>> t2, t1 = s.gens
-    >>> curve_feasible(s, t1, [(t2, R(1), -2 * R(t1))], [0, 1])       # t2 = 2 t1
-    True
-    >>> curve_feasible(s, t1, [(t2, R(1), 2 * R(t1))], [0, 1])        # t2 = -2 t1
-    False
-    """
-    val: dict = {gen: gen}
-    for v, A, B in reversed(list(subs)):
-        num, den = B.as_expr().subs(val), A.as_expr().subs(val)
-        val[v] = sympy.cancel(-num / den)
-    pts = [sympy.sympify(system.points[0])] + [sympy.sympify(val.get(tj, tj)) for tj in system.t] \
-        + [sympy.sympify(system.points[-1])]
-    diffs = [sympy.cancel(hi - lo) for lo, hi in zip(pts[:-1], pts[1:])]
-    if any(d.free_symbols - {gen} for d in diffs):
-        return True                      # not a curve in ``gen``: do not claim infeasibility
-    prod = sympy.Poly(1, gen, domain="QQ")
-    for d in diffs:
-        for part in sympy.fraction(d):
-            prod *= sympy.Poly(part, gen, domain="QQ")
-    samples = [sympy.Integer(0)]
-    if prod.degree() > 0:                # one rational strictly between consecutive roots
-        Q, eps = prod.sqf_part(), sympy.Rational(1, 2 ** 10)
-        while True:
-            ivs = [(sympy.Rational(lo), sympy.Rational(hi)) for (lo, hi), _m in
-                   Q.intervals(eps=eps)]
-            if all(h < l_ for (_, h), (l_, _) in zip(ivs[:-1], ivs[1:])):
-                break
-            eps /= 2 ** 10
-        samples = [ivs[0][0] - 1, ivs[-1][1] + 1] + \
-            [(h + l_) / 2 for (_, h), (l_, _) in zip(ivs[:-1], ivs[1:])]
-    for s_ in samples:
-        ok = True
-        for d in diffs:
-            num, den = (sympy.sympify(q).subs(gen, s_) for q in sympy.fraction(d))
-            if den == 0 or num * den <= 0:
-                ok = False
-                break
-        if ok:
-            return True
-    return False

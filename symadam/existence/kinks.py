@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import sympy
+from sympy.polys.polyerrors import CoercionFailed, GeneratorsError
 
 from .piecewise import PiecewisePolynomial, X, _defint, uniform_density
 
@@ -119,14 +120,44 @@ def cell_risk(net: KinkNetwork, order: Sequence, target: PiecewisePolynomial,
             if order[j] == i:
                 done += 1
                 seq.append((net.t[j], i, done))
-    total = sympy.Integer(0)
+    parts = []
     for (lo, fi, nk), (hi, _, _) in zip(seq[:-1], seq[1:]):
         ti = target.piece_index(fixed[fi])
         di = density.piece_index(fixed[fi])
         left_of = [j >= nk for j in range(k)]
-        e = net.piece(left_of) - target.pieces[ti]
-        total += _defint(sympy.expand(e ** 2 * density.pieces[di]), lo, hi)
+        parts.append((net.piece(left_of) - target.pieces[ti], density.pieces[di], lo, hi))
+    fast = _ring_risk(parts)
+    if fast is not None:
+        return fast
+    total = sympy.Integer(0)
+    for e, p, lo, hi in parts:
+        total += _defint(sympy.expand(e ** 2 * p), lo, hi)
     return sympy.expand(total)
+
+
+def _ring_risk(parts) -> sympy.Expr | None:
+    """``sum int_lo^hi e^2 p dx`` over ``parts`` in ``QQ[symbols, x]``; None if some
+    entry is not a polynomial with rational coefficients (e.g. a surd)."""
+    syms = set()
+    for part in parts:
+        for v in part:
+            syms |= sympy.sympify(v).free_symbols
+    syms.discard(X)
+    ring, *gens = sympy.ring([*sorted(syms, key=str), X], sympy.QQ)
+    ix = len(gens) - 1
+    try:
+        conv = [[ring(v) for v in part] for part in parts]
+    except (CoercionFailed, GeneratorsError, ValueError):
+        return None
+    total = ring.zero
+    for e, p, lo, hi in conv:
+        g = e ** 2 * p
+        anti = ring.zero
+        for mono, c in g.terms():                    # antiderivative in x
+            n = mono[ix]
+            anti += ring({mono[:ix] + (n + 1,) + mono[ix + 1:]: c / (n + 1)})
+        total += anti.compose(gens[ix], hi) - anti.compose(gens[ix], lo)
+    return total.as_expr()
 
 
 def risk_of_kinks(net: KinkNetwork, target: PiecewisePolynomial,

@@ -28,14 +28,15 @@ over all feasible stationary points; the winner is re-verified exactly
 against the direct risk polynomial (all partial derivatives zero, same risk).
 
 Cost is bounded before any Groebner basis is computed: at most
-:data:`MAX_SYSTEMS` (family, cell) systems and a total Bezout number of at
-most :data:`MAX_BEZOUT`; larger problems raise :class:`CannotDecide`.
+:data:`MAX_SYSTEMS` (family, cell) systems, a total Bezout number of at
+most :data:`MAX_BEZOUT` and at most :data:`MAX_BRANCH_BEZOUT` per factor
+branch (by its number of unknowns); larger problems raise :class:`CannotDecide`
+within seconds (never a hang).
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from math import comb
 from typing import Any, Sequence
 
@@ -44,20 +45,20 @@ import sympy
 from ..core.derivation import Derivation
 from ._numberfield import RealField
 from ._polysolve import CannotDecide, branches, solve_branch
+from .kink_feasibility import curve_feasible, degenerate_factor
 from .kink_system import (
     DELTA,
     KinkSystem,
-    curve_feasible,
-    degenerate_factor,
     fixed_points,
     kink_system,
 )
-from .kinks import KinkNetwork, cell_risk
+from .kinks import KinkNetwork
 from .piecewise import PiecewisePolynomial, X, parse_target, uniform_density
+from .relu_solution import Candidate, ExactSolution, RealizedCandidate
 
 __all__ = ["Candidate", "ExactSolution", "CannotDecide", "exact_minimizer", "solve_exact",
            "families", "realize_exactly", "MAX_WIDTH", "MAX_WIDTH_PLAIN", "MAX_SYSTEMS",
-           "MAX_BEZOUT"]
+           "MAX_BEZOUT", "MAX_BRANCH_BEZOUT"]
 
 #: Largest width of the exact route with a skip connection (any width when the target is
 #: realized exactly).
@@ -69,150 +70,15 @@ MAX_WIDTH_PLAIN = 3
 MAX_SYSTEMS = 400
 #: Largest total Bezout number over all factor branches of all systems.
 MAX_BEZOUT = 3000
-
-
-class Candidate:
-    """A feasible stationary point: family, cell, exact network and exact risk.
-
-    The point lives in a real number field; :attr:`network` and :attr:`risk`
-    are its canonical exact forms (rationals, surds or ``CRootOf``).
-    """
-
-    def __init__(self, system: KinkSystem, fld: RealField, point: dict, risk_el):
-        self.system, self.field, self.point, self.risk_element = system, fld, point, risk_el
-        self.family, self.cell = system.family, system.cell
-        self.risk_value = fld.value(risk_el, 40)
-
-    def __repr__(self) -> str:
-        return f"Candidate(family={self.family}, cell={self.cell}, risk={self.risk})"
-
-    def _elements(self) -> dict:
-        F, lp = self.field, self.system.linear_parameters()
-        return {"c": F.evaluate_rational(lp["c"], self.point),
-                "slope": F.evaluate_rational(lp["slope"], self.point),
-                "u": [F.evaluate_rational(uj, self.point) for uj in lp["u"]],
-                "t": [self.point[tj] for tj in self.system.t]}
-
-    @cached_property
-    def network(self) -> KinkNetwork:
-        """The network in kink form (exact)."""
-        F, el = self.field, self._elements()
-        return KinkNetwork(F.canonical(el["c"]), F.canonical(el["slope"]),
-                           tuple(F.canonical(v) for v in el["u"]), self.family[1],
-                           tuple(F.canonical(v) for v in el["t"]))
-
-    @cached_property
-    def risk(self) -> sympy.Expr:
-        """The exact risk."""
-        return self.field.canonical(self.risk_element)
-
-    def risk_float(self) -> float:
-        """The risk as a float (from a rigorous 40-digit enclosure).
-
-        Examples
-        --------
-        >>> exact_minimizer("x**2", 1).candidates[0].risk_float() == 4 / 3645
-        True
-        """
-        return float(self.risk_value)
-
-    def verify(self, target: PiecewisePolynomial, density: PiecewisePolynomial) -> None:
-        """Exact re-check against the direct risk polynomial of the cell.
-
-        All partial derivatives of ``int (N - f)^2 p`` (in ``c``, ``slope``
-        if free, ``u_j``, ``t_j``) vanish at the point, and the risk equals
-        :attr:`risk`, in exact number-field arithmetic; raises ``ArithmeticError``
-        otherwise.
-        """
-        k, sides, free = self.family
-        F, el = self.field, self._elements()
-        c, sl = sympy.symbols("c slope")
-        u = sympy.symbols(f"u1:{k + 1}") if k else ()
-        t = sympy.symbols(f"t1:{k + 1}") if k else ()
-        R = cell_risk(KinkNetwork(c, sl if free else 0, u, sides, t), self.cell, target, density)
-        pt = {c: el["c"], sl: el["slope"], **dict(zip(u, el["u"])), **dict(zip(t, el["t"]))}
-        syms = [c] + ([sl] if free else []) + list(u) + list(t)
-        for s in syms:
-            if not F.is_zero(F.evaluate(sympy.diff(R, s), pt)):
-                raise ArithmeticError(f"not stationary in {s}: {self}")
-        if not F.is_zero(F.evaluate(R, pt) - self.risk_element):
-            raise ArithmeticError(f"risk mismatch: {self}")
-
-
-@dataclass
-class ExactSolution:
-    """The global minimizer found by :func:`exact_minimizer`.
-
-    Attributes
-    ----------
-    network : KinkNetwork
-        The minimizer in kink form (exact numbers).
-    risk : sympy.Expr
-        Its exact population risk (the global minimum).
-    candidates : list of Candidate
-        All feasible stationary points examined (sorted by risk).
-    width, skip : int, bool
-    target, density : PiecewisePolynomial
-    cells : int
-        Number of (family, cell) systems solved.
-    bezout : int
-        Total Bezout number of the factor branches solved.
-    """
-
-    network: KinkNetwork
-    risk: Any
-    candidates: list = field(default_factory=list)
-    width: int = 1
-    skip: bool = False
-    target: PiecewisePolynomial | None = None
-    density: PiecewisePolynomial | None = None
-    cells: int = 0
-    bezout: int = 0
-
-    def _repr_markdown_(self) -> str:
-        """Jupyter's rich display: the exact minimum, the minimizer and its kinks.
-
-        Examples
-        --------
-        >>> "4}{28125}" in exact_minimizer("x**2", 2)._repr_markdown_()
-        True
-        """
-        from ..core.display import markdown_rows
-
-        return markdown_rows(
-            f"Global minimizer of the population risk, ReLU width {self.width}"
-            + (" (residual)" if self.skip else ""),
-            [("minimum risk", self.risk), ("kinks $t_j$", tuple(self.network.t)),
-             ("network", self.network.expr()),
-             ("candidates examined", f"text:{len(self.candidates)} in {self.cells} cells")])
-
-    def theta(self) -> list:
-        """Exact flat parameters ``(w: m, b: m, v: m, c)`` of a width-``m`` network
-        (``m = width``, or ``width + 1`` with the skip's slope put in an extra
-        neuron), :mod:`symadam.networks.network` layout.
-
-        Kink neurons get ``w = s_j``, ``b = -s_j t_j``, ``v = u_j``; the free
-        slope is a neuron ``relu(x - a)`` (kink at the left end); unused
-        neurons are zero.
-
-        Examples
-        --------
-        >>> exact_minimizer("x**2", 1).theta()
-        [1, -1/3, 4/3, 1/27]
-        """
-        a, _ = self.target.domain
-        net = self.network
-        w, bb, v = [], [], []
-        c = sympy.sympify(net.c)
-        for uj, sj, tj in zip(net.u, net.s, net.t):
-            w.append(sympy.Integer(sj)), bb.append(-sj * tj), v.append(uj)
-        m = self.width + (1 if self.skip else 0)
-        if net.slope != 0:
-            w.append(sympy.Integer(1)), bb.append(-a), v.append(net.slope)
-            c += net.slope * a
-        while len(w) < m:
-            w.append(sympy.Integer(0)), bb.append(sympy.Integer(0)), v.append(sympy.Integer(0))
-        return w + bb + v + [c]
+#: Largest Bezout number of one factor branch, by its number of unknowns (the last entry
+#: for more).  Measured (sympy Groebner bases, one core): two unknowns up to 63 (e.g.
+#: ``Max(0, x - 1/4)**2`` at width 2) and three up to 48 (``x**2``, width 3) take seconds;
+#: plain width 3 on ``x**3`` (a branch of 270 in three unknowns: no Groebner basis in 25
+#: minutes) and on a C^1 piecewise quadratic (192: a positive-dimensional basis in 40 s, its
+#: saturation unfinished after 3 minutes), and 81 in four unknowns (``x**4``, width 4,
+#: residual: unfinished after 2 minutes) did not finish.  Larger branches are refused
+#: before anything is solved.
+MAX_BRANCH_BEZOUT = (100, 100, 100, 64, 32)
 
 
 def families(width: int, skip: bool = False, mirror: bool = False) -> list[tuple]:
@@ -363,7 +229,8 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
 
     Refuses (:class:`CannotDecide`) before building anything when the number
     of systems exceeds :data:`MAX_SYSTEMS`, and before solving anything when
-    the total Bezout number exceeds :data:`MAX_BEZOUT`.
+    the total Bezout number exceeds :data:`MAX_BEZOUT` or one branch's exceeds
+    :data:`MAX_BRANCH_BEZOUT`.
 
     Examples
     --------
@@ -384,7 +251,7 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
         for cell in itertools.combinations_with_replacement(range(n_int), fam[0]):
             sys_ = kink_system(fam, cell, f, density)
             brs = branches(sys_.equations, sys_.gens,
-                           lambda g, s=sys_: degenerate_factor(g.as_expr(), s, fixed),
+                           lambda g, s=sys_: degenerate_factor(g, s, fixed),
                            split=(DELTA,))
             bz = sum(br.bezout() for br in brs)
             total += bz
@@ -392,6 +259,15 @@ def plan(f: PiecewisePolynomial, width: int, density: PiecewisePolynomial,
     if total > MAX_BEZOUT:
         raise CannotDecide(f"the stationarity systems have total Bezout number {total} > "
                            f"{MAX_BEZOUT} (the exact route's limit); nothing was solved")
+    for sys_, brs, _ in out:
+        for br in brs:
+            n = len(br.gens)
+            lim = MAX_BRANCH_BEZOUT[min(n, len(MAX_BRANCH_BEZOUT) - 1)]
+            if br.bezout() > lim:
+                raise CannotDecide(
+                    f"a stationarity branch of family {sys_.family} has Bezout number "
+                    f"{br.bezout()} in {n} unknowns > {lim} (too large for exact Groebner "
+                    "bases in reasonable time); nothing was solved")
     return out
 
 
@@ -424,7 +300,7 @@ def _solve_cached(f, width, density, skip):
     exact = realize_exactly(f, width, skip)
     if exact is not None:
         fam = (len(exact.t), exact.s, exact.slope != 0 or skip)
-        cd = _RealizedCandidate(fam, exact)
+        cd = RealizedCandidate(fam, exact)
         return ExactSolution(exact, sympy.Integer(0), [cd], width, skip, f, density, 0)
     fixed = fixed_points(f, density)
     work = plan(f, width, density, skip)
@@ -454,17 +330,6 @@ def _solve_cached(f, width, density, skip):
     best.verify(f, density)
     return ExactSolution(best.network, best.risk, cands, width, skip, f, density, len(work),
                          sum(b for _, _, b in work))
-
-
-class _RealizedCandidate:
-    """The exact realization of a piecewise linear target (risk 0)."""
-
-    def __init__(self, family, network):
-        self.family, self.cell, self.network = family, (), network
-        self.risk = sympy.Integer(0)
-
-    def risk_float(self) -> float:
-        return 0.0
 
 
 def _show(e):
