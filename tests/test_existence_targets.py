@@ -89,3 +89,23 @@ def test_residual_width_three_confirmed_by_200_restarts(tgt, seed_sequence):
 @pytest.mark.slow
 def test_residual_width_four_cubic(seed_sequence):
     _confirm("x**3", 4, 200, seed_sequence)
+
+
+def test_cli_residual_flag(capsys):
+    """``--residual`` reaches the skip route: x^2 at width 4 is the uniform grid j/5 with
+    1/(180 5^4) = 1/112500 (the free-knot law), which the plain route refuses (width 4)."""
+    rc = main(["existence", "--activation", "relu", "--target", "x**2", "--width", "4",
+               "--residual", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0 and out["infimum"] == str(sympy.Rational(1, 180 * 5 ** 4))
+    assert out["evidence"]["kinks"] == ["1/5", "2/5", "3/5", "4/5"]
+    assert len(out["parameters"]) == 3 * 5 + 1          # the skip slope as a fifth neuron
+    rc = main(["existence", "--activation", "relu", "--target", "x**2", "--width", "4"])
+    assert rc == 2 and "width" in capsys.readouterr().err
+
+
+def test_cli_residual_needs_relu(capsys):
+    rc = main(["existence", "--activation", "tanh", "--target", "x", "--width", "1",
+               "--residual"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "residual" in err and "relu" in err

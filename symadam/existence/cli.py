@@ -47,6 +47,9 @@ def add_parser(sub):
     p.add_argument("--domain", default="0,1",
                    help="a,b: input uniform on [a, b] (default 0,1; --domain -1,1 and "
                         "--domain=-1,1 both work)")
+    p.add_argument("--residual", action="store_true",
+                   help="relu only: add a trainable affine skip connection (residual network "
+                        "N(x) + a x; the skip's slope is printed as one extra neuron)")
     add_json(p)
     # argparse reads '-1,1' as an option unless it looks like a negative number; this
     # sub-command has no option starting with a digit, so any '-<digit>...' is a value
@@ -60,6 +63,8 @@ def add_parser(sub):
 #: degree 4 about 1 min, degree 8 over 2 min).  Width 3 at degrees 3 and 4 reaches the
 #: route, which refuses in seconds (a factor branch above ``MAX_BRANCH_BEZOUT``, exit 1).
 RELU_MAX_DEGREE = {1: 40, 2: 4, 3: 4}
+#: With the skip connection (``--residual``) width 4 also reaches the route (x³ decided).
+RESIDUAL_MAX_DEGREE = {1: 40, 2: 4, 3: 4, 4: 4}
 #: Smooth activations: the Vandermonde sequence at degree 12 takes ~8 s, at 16 ~100 s.
 SMOOTH_MAX_DEGREE = 12
 #: Widest network the command prints (3 width + 1 parameters).
@@ -78,15 +83,17 @@ def _domain(text: str):
     return a, b
 
 
-def _guard(activation: str, f, width: int) -> None:
+def _guard(activation: str, f, width: int, residual: bool = False) -> None:
     """Refuse, before any work, problems beyond the documented limits of the exact routes."""
     deg = max(sympy.Poly(q, X).degree() for q in f.pieces)
     if activation == "relu":
-        lim = RELU_MAX_DEGREE.get(width, 1)
+        table = RESIDUAL_MAX_DEGREE if residual else RELU_MAX_DEGREE
+        lim = table.get(width, 1)
         if deg > lim:
-            raise ValueError(f"target degree {deg} exceeds the limit {lim} of the exact ReLU "
-                             f"route at width {width} (limits: degree <= "
-                             f"{', '.join(f'{v} at width {k}' for k, v in RELU_MAX_DEGREE.items())}"
+            kind = "residual " if residual else ""
+            raise ValueError(f"target degree {deg} exceeds the limit {lim} of the exact "
+                             f"{kind}ReLU route at width {width} (limits: degree <= "
+                             f"{', '.join(f'{v} at width {k}' for k, v in table.items())}"
                              f", piecewise linear above)")
     elif deg > SMOOTH_MAX_DEGREE:
         raise ValueError(f"target degree {deg} exceeds the limit {SMOOTH_MAX_DEGREE} for "
@@ -131,7 +138,8 @@ def _norm(theta) -> str:
     return _dec(sympy.sqrt(sum(sympy.N(t, 40) ** 2 for t in theta)))
 
 
-def decide(activation: str, target: str, width: int, domain=(0, 1)) -> dict:
+def decide(activation: str, target: str, width: int, domain=(0, 1),
+           residual: bool = False) -> dict:
     """The verdict as a JSON-ready dict (see the module docstring).
 
     Examples
@@ -139,6 +147,8 @@ def decide(activation: str, target: str, width: int, domain=(0, 1)) -> dict:
     >>> r = decide("relu", "x**2", 1)
     >>> r["attained"], r["infimum"]
     (True, '4/3645')
+    >>> decide("relu", "x**2", 1, residual=True)["infimum"]
+    '1/2880'
     >>> decide("tanh", "x", 1)["attained"]
     False
     """
@@ -148,20 +158,22 @@ def decide(activation: str, target: str, width: int, domain=(0, 1)) -> dict:
         raise ValueError(f"width must be an integer >= 1, got {width!r}")
     if width > MAX_WIDTH:
         raise ValueError(f"width must be <= {MAX_WIDTH} (the limit), got {width}")
+    if residual and activation != "relu":
+        raise ValueError(f"residual must be used with activation relu only; got {activation!r}")
     f = parse_target(target, domain)
-    _guard(activation, f, width)
+    _guard(activation, f, width, residual)
     if activation == "relu":
-        return _relu(f, width)
+        return _relu(f, width, residual)
     return _smooth(activation, f, width)
 
 
-def _relu(f, width):
+def _relu(f, width, residual=False):
     from .relu_exact import CannotDecide, exact_minimizer
     from .responses import pair_theta
 
     if f.is_continuous():
         try:
-            sol = exact_minimizer(f, width)
+            sol = exact_minimizer(f, width, skip=residual)
         except CannotDecide:
             raise
         except NotImplementedError as exc:  # the route fell short: not bad input (exit 1)
@@ -173,6 +185,9 @@ def _relu(f, width):
                "evidence": {"route": "exact enumeration of kink configurations",
                             "cells": sol.cells, "kinks": [_exact(t) for t in sol.network.t],
                             "candidates": len(sol.candidates)}}
+        if residual:
+            out["evidence"]["residual"] = ("skip connection a x; its slope a is the last "
+                                           "neuron (kink at the left end) of the parameters")
         alg = _algebraic(sol.risk)
         if alg is not None:
             out["infimum_algebraic"] = alg
@@ -259,7 +274,8 @@ def run(args) -> int:
     from ._polysolve import CannotDecide
 
     try:
-        res = decide(args.activation, args.target, args.width, _domain(args.domain))
+        res = decide(args.activation, args.target, args.width, _domain(args.domain),
+                     residual=args.residual)
     except CannotDecide as exc:                     # too large / degenerate: exit 1, no guess
         if args.json:
             emit_json({"decided": False, "reason": str(exc)})
