@@ -59,6 +59,22 @@ def test_same_iterates_as_scipy_on_sweep_problems(act):
     assert len(outcomes) >= 2          # more than one kind of run was compared
 
 
+@pytest.mark.parametrize("act,m,d", [("tanh", 2, 1), ("gelu", 3, 1), ("logistic", 2, 2),
+                                      ("softplus", 1, 3)])
+def test_fused_evaluator_equals_risk_derivatives_bitwise(act, m, d):
+    from symadam.morse.critical_np import _RiskFGH
+
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(9, d)), rng.normal(size=9)
+    f = _RiskFGH(x, y, act, m)
+    for _ in range(5):
+        th = rng.normal(size=m * (d + 2) + 1) * 2
+        rd = risk_derivatives(th, x, y, act)
+        L, g, H = f(th)
+        assert L == float(rd.loss[0])
+        assert np.array_equal(g, rd.grad[0]) and np.array_equal(H, rd.hess[0])
+
+
 @pytest.mark.parametrize("x0", [[-1.2, 1.0], [-1.2, 1.0, 0.5, -0.3]])
 def test_rosenbrock_matches_scipy(x0):
     r = minimize_trust_exact(lambda x: (rosen(x), rosen_der(x), rosen_hess(x)), x0, gtol=1e-10)
