@@ -242,16 +242,26 @@ def newton_refine_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
 
 
 def _solve(H, g, cutoff):
-    """``H^{-1} g`` (LU) or the pseudo-inverse solve on ``|e| > cutoff max|e|``; None: singular."""
+    """``H^{-1} g`` (LU) or the pseudo-inverse solve on ``|e| > cutoff max|e|``; None: singular.
+
+    With a cutoff, the eigenvalues decide: if none is cut, the pseudo-inverse is
+    ``H^{-1}`` and the step is an LU solve; otherwise the eigenvectors are computed.
+    """
     if cutoff is None:
         try:
             return mpmath.lu_solve(H, g)
         except ZeroDivisionError:
             return None
-    E, Q = mpmath.eigsy(H)
+    E = mpmath.eigsy(H, eigvals_only=True)
     big = max(abs(e) for e in E)
     if big == 0:
         return None
+    if all(abs(e) > cutoff * big for e in E):
+        try:                                 # no eigenvalue cut: the pseudo-inverse is H^-1
+            return mpmath.lu_solve(H, g)
+        except ZeroDivisionError:            # pragma: no cover - LU pivot underflow
+            pass
+    E, Q = mpmath.eigsy(H)
     n = H.rows
     s = mpmath.matrix(n, 1)
     for k in range(n):
