@@ -277,7 +277,7 @@ class _RiskFGH:
         jac[:, :, m * d:m * d + m] = vs1
         jac[:, :, m * d + m:m * d + 2 * m] = s0
         jac[:, :, -1] = 1.0
-        loss = np.mean(r * r, axis=1)
+        loss = np.add.reduce(r * r, axis=1) / n          # np.mean's own arithmetic
         grad = (2.0 / n) * np.einsum("bn,bnp->bp", r, jac)
         hess = (2.0 / n) * np.matmul(jac.transpose(0, 2, 1), jac)
         s2 = act.d2(z)
