@@ -4,7 +4,7 @@ import pytest
 import scipy
 from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 
-from symadam.morse.trust_np import minimize_trust_exact
+from symadam.morse.trust_np import RiskFGH, minimize_trust_exact
 from symadam.networks.hessian import risk_derivatives
 from symadam.networks.problems import make_problem
 
@@ -62,11 +62,9 @@ def test_same_iterates_as_scipy_on_sweep_problems(act):
 @pytest.mark.parametrize("act,m,d", [("tanh", 2, 1), ("gelu", 3, 1), ("logistic", 2, 2),
                                       ("softplus", 1, 3)])
 def test_fused_evaluator_equals_risk_derivatives_bitwise(act, m, d):
-    from symadam.morse.critical_np import _RiskFGH
-
     rng = np.random.default_rng(7)
     x, y = rng.normal(size=(9, d)), rng.normal(size=9)
-    f = _RiskFGH(x, y, act, m)
+    f = RiskFGH(x, y, act, m)
     for _ in range(5):
         th = rng.normal(size=m * (d + 2) + 1) * 2
         rd = risk_derivatives(th, x, y, act)

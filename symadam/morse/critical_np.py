@@ -34,7 +34,7 @@ from scipy.optimize import root
 from ..networks.activations import get_activation
 from ..networks.hessian import require_analytic, risk_derivatives
 from .efficiency_np import canonicalize, classify_efficiency, split_parameters
-from .trust_np import minimize_trust_exact
+from .trust_np import RiskFGH, minimize_trust_exact
 
 __all__ = ["KANTOROVICH_FACTOR", "DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate",
            "certify",
@@ -237,62 +237,6 @@ def _hess(t, x, y, a):
     return risk_derivatives(t, x, y, a).hess[0]
 
 
-class _RiskFGH:
-    """``theta -> (L, grad L, Hess L)`` on fixed data, from one evaluation (a trial point).
-
-    The operations of :func:`symadam.networks.hessian.risk_derivatives` (same
-    numpy calls on the same shapes, so the same rounding) with what depends on
-    the data alone (``(x, 1)``, its outer products, the neuron index arrays)
-    computed once; for the many trial points of the trust-region searches.
-    ``tests/test_morse_trust.py`` checks the equality with ``risk_derivatives``.
-    """
-
-    def __init__(self, x, y, activation: str, m: int):
-        self.act = get_activation(activation)
-        self.x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
-        self.y = np.asarray(y, dtype=np.float64)
-        n, d = self.x.shape
-        self.n, self.d, self.m = n, d, m
-        self.xt = np.concatenate([self.x, np.ones((n, 1))], axis=1)
-        self.xx2 = (self.xt[:, :, None] * self.xt[:, None, :]).reshape(n, -1)
-        j = np.arange(m)
-        self.iu = np.concatenate([j[:, None] * d + np.arange(d)[None, :],
-                                  (m * d + j)[:, None]], axis=1)
-        self.iv = m * d + m + j
-        self.P = m * (d + 2) + 1
-
-    def __call__(self, theta):
-        n, d, m, P, act = self.n, self.d, self.m, self.P, self.act
-        t = np.asarray(theta, dtype=np.float64)[None, :]
-        w = t[:, :m * d].reshape(1, m, d)
-        b = t[:, m * d:m * d + m]
-        v = t[:, m * d + m:m * d + 2 * m]
-        c = t[:, -1]
-        z = np.einsum("bjk,nk->bnj", w, self.x) + b[:, None, :]
-        s0, s1 = act.f(z), act.d1(z)
-        r = c[:, None] + np.einsum("bnj,bj->bn", s0, v) - self.y[None, :]
-        vs1 = v[:, None, :] * s1
-        jac = np.empty((1, n, P))
-        jac[:, :, :m * d] = (vs1[..., None] * self.x[None, :, None, :]).reshape(1, n, m * d)
-        jac[:, :, m * d:m * d + m] = vs1
-        jac[:, :, m * d + m:m * d + 2 * m] = s0
-        jac[:, :, -1] = 1.0
-        loss = np.add.reduce(r * r, axis=1) / n          # np.mean's own arithmetic
-        grad = (2.0 / n) * np.einsum("bn,bnp->bp", r, jac)
-        hess = (2.0 / n) * np.matmul(jac.transpose(0, 2, 1), jac)
-        s2 = act.d2(z)
-        rs2 = (r[:, :, None] * s2).transpose(0, 2, 1)
-        A = ((2.0 / n) * np.matmul(rs2, self.xx2)).reshape(1, m, d + 1, d + 1) \
-            * v[:, :, None, None]
-        rs1 = (r[:, :, None] * s1).transpose(0, 2, 1)
-        C = (2.0 / n) * np.matmul(rs1, self.xt)
-        iu, iv = self.iu, self.iv
-        hess[:, iu[:, :, None], iu[:, None, :]] += A
-        hess[:, iu, iv[:, None]] += C
-        hess[:, iv[:, None], iu] += C
-        return float(loss[0]), grad[0], hess[0]
-
-
 def _grad(t, x, y, a):
     return risk_derivatives(t, x, y, a, hessian=False).grad[0]
 
@@ -340,7 +284,7 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
     canon: list[np.ndarray] = []
     counts = {"escaped": 0, "not_converged": 0, "duplicate": 0}
     n_saddle = int(round(restarts * saddle_fraction))
-    fgh = _RiskFGH(xx, yy, activation, m)
+    fgh = RiskFGH(xx, yy, activation, m)
 
     def watch(xk, *_):
         if np.max(np.abs(xk)) > bound:
@@ -421,7 +365,7 @@ def planted_minimum(activation: str, width: int, points: int, rng: np.random.Gen
         y = act.f(x @ w.T + b) @ v + noise * gp_targets(x, rng)
         t0 = np.concatenate([w.ravel(), b, v, [0.0]])
         with np.errstate(all="ignore"):
-            res = minimize_trust_exact(_RiskFGH(x, y, activation, width), t0, gtol=1e-12,
+            res = minimize_trust_exact(RiskFGH(x, y, activation, width), t0, gtol=1e-12,
                                        maxiter=200)
         if not np.all(np.isfinite(res.x)) or np.max(np.abs(res.x)) > 50:
             continue

@@ -21,7 +21,9 @@ kernels on the same data (``potrf``, ``potrs``, ``trtrs``, ``lange``,
 evaluation per trial point, so its iterates equal scipy's bit for bit (tested
 in ``tests/test_morse_trust.py``), including scipy's ``ValueError`` on a
 non-finite Hessian or gradient.  ``callback(x)`` runs after every iteration,
-as in scipy.
+as in scipy.  :class:`RiskFGH` is that fused evaluation for the empirical risk
+of a shallow network, bit for bit the one of
+:func:`symadam.networks.hessian.risk_derivatives`.
 """
 from __future__ import annotations
 
@@ -32,7 +34,9 @@ from typing import Callable, NamedTuple
 import numpy as np
 from scipy.linalg import get_blas_funcs, get_lapack_funcs
 
-__all__ = ["TrustResult", "minimize_trust_exact"]
+from ..networks.activations import get_activation
+
+__all__ = ["TrustResult", "minimize_trust_exact", "RiskFGH"]
 
 _F64 = np.zeros((1, 1))
 _POTRF, _POTRS, _TRTRS, _LANGE = get_lapack_funcs(("potrf", "potrs", "trtrs", "lange"),
@@ -349,3 +353,66 @@ def minimize_trust_exact(fgh: Callable, x0, gtol: float = 1e-4, maxiter: int | N
             status = 1
             break
     return TrustResult(x, m.fun, m.jac, k, status, status == 0, _MESSAGES[status])
+
+
+class RiskFGH:
+    """``theta -> (L, grad L, Hess L)`` on fixed data, from one evaluation (a trial point).
+
+    The operations of :func:`symadam.networks.hessian.risk_derivatives` (same
+    numpy calls on the same shapes, so the same rounding) with what depends on
+    the data alone (``(x, 1)``, its outer products, the neuron index arrays)
+    computed once; for the many trial points of the trust-region searches.
+    ``tests/test_morse_trust.py`` checks the equality with ``risk_derivatives``.
+
+    Examples
+    --------
+    >>> x = np.linspace(-1, 1, 5); th = np.array([1.0, 0.5, 2.0, 0.0])
+    >>> L, g, H = RiskFGH(x, np.tanh(x), "tanh", 1)(th)
+    >>> g.shape, H.shape
+    ((4,), (4, 4))
+    """
+
+    def __init__(self, x, y, activation: str, m: int):
+        self.act = get_activation(activation)
+        self.x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+        self.y = np.asarray(y, dtype=np.float64)
+        n, d = self.x.shape
+        self.n, self.d, self.m = n, d, m
+        self.xt = np.concatenate([self.x, np.ones((n, 1))], axis=1)
+        self.xx2 = (self.xt[:, :, None] * self.xt[:, None, :]).reshape(n, -1)
+        j = np.arange(m)
+        self.iu = np.concatenate([j[:, None] * d + np.arange(d)[None, :],
+                                  (m * d + j)[:, None]], axis=1)
+        self.iv = m * d + m + j
+        self.P = m * (d + 2) + 1
+
+    def __call__(self, theta):
+        n, d, m, P, act = self.n, self.d, self.m, self.P, self.act
+        t = np.asarray(theta, dtype=np.float64)[None, :]
+        w = t[:, :m * d].reshape(1, m, d)
+        b = t[:, m * d:m * d + m]
+        v = t[:, m * d + m:m * d + 2 * m]
+        c = t[:, -1]
+        z = np.einsum("bjk,nk->bnj", w, self.x) + b[:, None, :]
+        s0, s1 = act.f(z), act.d1(z)
+        r = c[:, None] + np.einsum("bnj,bj->bn", s0, v) - self.y[None, :]
+        vs1 = v[:, None, :] * s1
+        jac = np.empty((1, n, P))
+        jac[:, :, :m * d] = (vs1[..., None] * self.x[None, :, None, :]).reshape(1, n, m * d)
+        jac[:, :, m * d:m * d + m] = vs1
+        jac[:, :, m * d + m:m * d + 2 * m] = s0
+        jac[:, :, -1] = 1.0
+        loss = np.add.reduce(r * r, axis=1) / n          # np.mean's own arithmetic
+        grad = (2.0 / n) * np.einsum("bn,bnp->bp", r, jac)
+        hess = (2.0 / n) * np.matmul(jac.transpose(0, 2, 1), jac)
+        s2 = act.d2(z)
+        rs2 = (r[:, :, None] * s2).transpose(0, 2, 1)
+        A = ((2.0 / n) * np.matmul(rs2, self.xx2)).reshape(1, m, d + 1, d + 1) \
+            * v[:, :, None, None]
+        rs1 = (r[:, :, None] * s1).transpose(0, 2, 1)
+        C = (2.0 / n) * np.matmul(rs1, self.xt)
+        iu, iv = self.iu, self.iv
+        hess[:, iu[:, :, None], iu[:, None, :]] += A
+        hess[:, iu, iv[:, None]] += C
+        hess[:, iv[:, None], iu] += C
+        return float(loss[0]), grad[0], hess[0]
