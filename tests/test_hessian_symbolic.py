@@ -23,6 +23,19 @@ def test_zero_loss_hessian_equals_gauss_newton(act):
             assert_identity(H[i, j], G[i, j])
 
 
+@pytest.mark.parametrize("act", sh.SYMBOLIC_ACTIVATIONS)
+def test_point_hessians_sum_to_the_risk_hessian(act):
+    xs = [[sympy.Rational(-1, 3)], [sympy.Rational(1, 2)], [sympy.Rational(5, 4)]]
+    ys = [sympy.Rational(1, 5), sympy.Rational(-2, 3), sympy.Rational(3, 7)]
+    th, _, H = sh.risk_hessian(1, 1, xs, ys, act)
+    th2, x, y, Hp = sh.point_hessian(1, 1, act)
+    assert th2 == th
+    S = sum((Hp.subs({x[0]: xi[0], y: yi}) for xi, yi in zip(xs, ys)), sympy.zeros(4)) / 3
+    for i in range(4):
+        for j in range(i, 4):
+            assert_identity(H[i, j], S[i, j])
+
+
 def test_gram_eigenvalues_closed_form_match_numeric_eigenvalues():
     xs = [[sympy.Rational(-1, 2)], [sympy.Rational(3, 4)]]
     J, G = sh.gauss_newton(2, 1, xs, "tanh")

@@ -117,6 +117,25 @@ def test_gd_local_rate_matches_prediction():
     assert abs(np.log(r.measured["heavy_ball"]) / np.log(r.predicted["heavy_ball"]) - 1) < 0.05
 
 
+def test_methods_run_together_as_alone():
+    from symadam.morse import local_rates_np as lr
+
+    x, y, base = planted_minimum("tanh", 1, 10, np.random.default_rng(4))
+    ts = base.theta
+    t0 = ts + 1e-3 * np.random.default_rng(5).standard_normal(ts.size)
+    steps = {"gd": lr._gd_rule(0.3), "hb": lr._heavy_ball_rule(0.2, 0.4, t0),
+             "adam": lr._adaptive_rule("adam", 0.05, 0.5, 0.999, 0.1, ts.size),
+             "rms": lr._adaptive_rule("rmsprop", 0.05, 0.0, 0.999, 0.1, ts.size)}
+    e = lr.run_together(t0, ts, x, y, "tanh", steps, {"gd": 60, "hb": 40, "adam": 50, "rms": 7})
+    alone = {"gd": lr.run_gd(t0, ts, x, y, "tanh", 0.3, 60),
+             "hb": lr.run_heavy_ball(t0, ts, x, y, "tanh", 0.2, 0.4, 40),
+             "adam": lr.run_adaptive(t0, ts, x, y, "tanh", "adam", 0.05, 0.5, 0.999, 0.1, 50),
+             "rms": lr.run_adaptive(t0, ts, x, y, "tanh", "rmsprop", 0.05, 0.0, 0.999, 0.1, 7)}
+    for k, a in alone.items():
+        assert e[k].shape == a.shape
+        assert np.allclose(e[k], a, rtol=1e-12, atol=0)
+
+
 @pytest.mark.parametrize("act", ANALYTIC)
 def test_mpmath_residual_matches_float64_gradient(act):
     from symadam.morse.certify_mp import risk_gradient_mp

@@ -114,10 +114,14 @@ def risk_gradient_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
     """
     check_dps(dps)
     with mpmath.workdps(dps):
-        parts = _parts(theta, x, y, activation)
-        n = len(parts)
-        P = len(parts[0][1])
-        return [2 * mpmath.fsum(p[0] * p[1][a] for p in parts) / n for a in range(P)]
+        return _gradient(_parts(theta, x, y, activation))
+
+
+def _gradient(parts) -> list:
+    """``(2/n) sum_i r_i grad r_i`` from :func:`_parts` (at the current precision)."""
+    n = len(parts)
+    P = len(parts[0][1])
+    return [2 * mpmath.fsum(p[0] * p[1][a] for p in parts) / n for a in range(P)]
 
 
 def risk_hessian_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
@@ -136,25 +140,33 @@ def risk_hessian_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
     """
     check_dps(dps)
     with mpmath.workdps(dps):
-        parts = _parts(theta, x, y, activation)
-        n = len(parts)
-        P = len(parts[0][1])
-        H = mpmath.matrix(P, P)
-        for r, gr, sig, xt, t, m, d in parts:
-            for a in range(P):
-                if gr[a]:
-                    for b in range(P):
-                        H[a, b] += gr[a] * gr[b]
-            for j in range(m):
-                vj = t[m * d + m + j]
-                iv = m * d + m + j
-                for k in range(d + 1):
-                    ik = _idx(j, k, m, d)
-                    H[ik, iv] += r * sig[j][1] * xt[k]
-                    H[iv, ik] += r * sig[j][1] * xt[k]
-                    for k2 in range(d + 1):
-                        H[ik, _idx(j, k2, m, d)] += r * vj * sig[j][2] * xt[k] * xt[k2]
-        return H * (mpmath.mpf(2) / n)
+        return _hessian(_parts(theta, x, y, activation))
+
+
+def _hessian(parts) -> mpmath.matrix:
+    """The Hessian from :func:`_parts` (at the current precision; rows of mpf, one matrix)."""
+    n = len(parts)
+    P = len(parts[0][1])
+    zero = mpmath.mpf(0)
+    H = [[zero] * P for _ in range(P)]
+    for r, gr, sig, xt, t, m, d in parts:
+        for a in range(P):
+            ga = gr[a]
+            if ga:
+                row = H[a]
+                for b in range(P):
+                    row[b] += ga * gr[b]
+        for j in range(m):
+            vj = t[m * d + m + j]
+            iv = m * d + m + j
+            for k in range(d + 1):
+                ik = _idx(j, k, m, d)
+                H[ik][iv] += r * sig[j][1] * xt[k]
+                H[iv][ik] += r * sig[j][1] * xt[k]
+                for k2 in range(d + 1):
+                    H[ik][_idx(j, k2, m, d)] += r * vj * sig[j][2] * xt[k] * xt[k2]
+    c = mpmath.mpf(2) / n
+    return mpmath.matrix([[c * v for v in row] for row in H])
 
 
 def newton_refine_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
@@ -193,32 +205,34 @@ def newton_refine_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
     with mpmath.workdps(dps):
         t0 = [mpmath.mpf(v) for v in theta]
         t = list(t0)
-        g = mpmath.matrix(risk_gradient_mp(t, x, y, activation, dps))
+        parts = _parts(t, x, y, activation)
+        g = mpmath.matrix(_gradient(parts))
         gn = mpmath.norm(g)
         history = []
         last = mpmath.inf
         for _ in range(steps):
             if gtol is not None and gn <= gtol and (step_tol is None or last <= step_tol):
                 break
-            H = risk_hessian_mp(t, x, y, activation, dps)
+            H = _hessian(parts)
             s = _solve(H, g, cutoff)
             if s is None:
                 break
             for _ in range(damping + 1):
                 cand = [ti - si for ti, si in zip(t, s)]
-                gc = mpmath.matrix(risk_gradient_mp(cand, x, y, activation, dps))
+                pc = _parts(cand, x, y, activation)
+                gc = mpmath.matrix(_gradient(pc))
                 if mpmath.norm(gc) < gn:
                     break
                 s = s / 2
             else:
                 break
             last = mpmath.norm(s)
-            t, g, gn = cand, gc, mpmath.norm(gc)
+            t, g, gn, parts = cand, gc, mpmath.norm(gc), pc
             history.append((gn, mpmath.sqrt(mpmath.fsum((a - b) ** 2 for a, b in zip(t, t0))),
                             last))
             if max_move is not None and history[-1][1] > max_move:
                 break
-        H = risk_hessian_mp(t, x, y, activation, dps)
+        H = _hessian(parts)
         ev = sorted(mpmath.eigsy(H, eigvals_only=True))
         try:
             eta = mpmath.norm(mpmath.lu_solve(H, g))
@@ -228,16 +242,26 @@ def newton_refine_mp(theta: Sequence, x: Sequence, y: Sequence, activation: str,
 
 
 def _solve(H, g, cutoff):
-    """``H^{-1} g`` (LU) or the pseudo-inverse solve on ``|e| > cutoff max|e|``; None: singular."""
+    """``H^{-1} g`` (LU) or the pseudo-inverse solve on ``|e| > cutoff max|e|``; None: singular.
+
+    With a cutoff, the eigenvalues decide: if none is cut, the pseudo-inverse is
+    ``H^{-1}`` and the step is an LU solve; otherwise the eigenvectors are computed.
+    """
     if cutoff is None:
         try:
             return mpmath.lu_solve(H, g)
         except ZeroDivisionError:
             return None
-    E, Q = mpmath.eigsy(H)
+    E = mpmath.eigsy(H, eigvals_only=True)
     big = max(abs(e) for e in E)
     if big == 0:
         return None
+    if all(abs(e) > cutoff * big for e in E):
+        try:                                 # no eigenvalue cut: the pseudo-inverse is H^-1
+            return mpmath.lu_solve(H, g)
+        except ZeroDivisionError:            # pragma: no cover - LU pivot underflow
+            pass
+    E, Q = mpmath.eigsy(H)
     n = H.rows
     s = mpmath.matrix(n, 1)
     for k in range(n):

@@ -68,14 +68,18 @@ def _hessian_exact(ctx):
         for m, d, n in ((2, 1, 3), (1, 2, 3)):
             xs = [_rationals(rng, d) for _ in range(n)]
             ys = _rationals(rng, n)
-            th, _, H = sh.risk_hessian(m, d, xs, ys, act)
-            f = sympy.lambdify(th, H, modules="mpmath")
+            # Hess L = (1/n) sum_i H(x_i, y_i), H the exact Hessian of one point's loss
+            th, xsym, ysym, H = sh.point_hessian(m, d, act)
+            f = sympy.lambdify(th + xsym + [ysym], H, modules="mpmath")
             xf = np.array([[float(v) for v in xi] for xi in xs])    # multiples of 1/8: exact
             yf = np.array([float(v) for v in ys])
             for _ in range(3):
                 theta = np.array([float(v) for v in _rationals(rng, len(th), 16, -24, 24)])
                 with mpmath.workdps(ctx.dps):
-                    Hs = f(*[mpmath.mpf(v) for v in theta])
+                    tm = [mpmath.mpf(v) for v in theta]
+                    Hi = [f(*tm, *map(mpmath.mpf, xi), mpmath.mpf(yi)) for xi, yi in zip(xf, yf)]
+                    Hs = mpmath.matrix([[mpmath.fsum(h[a, b] for h in Hi) / n
+                                         for b in range(len(th))] for a in range(len(th))])
                     Hm = risk_hessian_mp(theta.tolist(), xf.tolist(), yf.tolist(), act, ctx.dps)
                     scale = max(mpmath.mpf(1), max(abs(v) for v in Hs))
                     diff = max(abs(a - b) for a, b in zip(Hs, Hm))
@@ -85,7 +89,8 @@ def _hessian_exact(ctx):
                 worst = max(worst, float(np.max(np.abs(Hn - Hs)) / max(1.0, np.max(np.abs(Hs)))))
                 cases += 1
     ok = worst <= 1e-12 and digits >= ctx.dps - 5
-    return ctx.evidence(ok, "sympy Hessian evaluated in mpmath vs the mpmath loop Hessian "
+    return ctx.evidence(ok, "sympy Hessian (exact per-point Hessians, summed over the data) "
+                        "evaluated in mpmath vs the mpmath loop Hessian "
                         "(certify_mp, dps digits) and vs the batched float64 analytic Hessian",
                         f"mpmath: {digits} digits (>= dps - 5); float64: {worst:.3e} "
                         "(tol 1e-12)", digits, precision=dps_precision(ctx.dps, digits),

@@ -29,11 +29,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import minimize, root
+from scipy.optimize import root
 
 from ..networks.activations import get_activation
 from ..networks.hessian import require_analytic, risk_derivatives
 from .efficiency_np import canonicalize, classify_efficiency, split_parameters
+from .trust_np import RiskFGH, minimize_trust_exact
 
 __all__ = ["KANTOROVICH_FACTOR", "DERIVATIVE_BOUNDS", "hessian_lipschitz_bound", "Certificate",
            "certify",
@@ -232,11 +233,6 @@ def newton_polish(theta, x, y, activation: str, steps: int = 6) -> np.ndarray:
     return t
 
 
-def _fun(t, x, y, a):
-    rd = risk_derivatives(t, x, y, a, hessian=False)
-    return float(rd.loss[0]), rd.grad[0]
-
-
 def _hess(t, x, y, a):
     return risk_derivatives(t, x, y, a).hess[0]
 
@@ -257,8 +253,9 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
     """Critical points from ``restarts`` random starts; returns ``(points, counts)``.
 
     A fraction ``1 - saddle_fraction`` of the starts runs scipy's
-    ``trust-exact`` (exact Hessian; finds minima), the rest ``scipy.optimize.root``
-    (``hybr``, Jacobian = exact Hessian) on ``grad L = 0``, which also
+    ``trust-exact`` algorithm (exact Hessian; finds minima;
+    :func:`~symadam.morse.trust_np.minimize_trust_exact`, the same iterates), the
+    rest ``scipy.optimize.root`` (``hybr``, Jacobian = exact Hessian) on ``grad L = 0``, which also
     converges to saddles.  Every end point inside the box ``max |theta| <=
     bound`` is polished by Newton steps and counted as converged if
     ``|grad L| <= gtol``; runs that leave the box are counted as
@@ -287,6 +284,7 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
     canon: list[np.ndarray] = []
     counts = {"escaped": 0, "not_converged": 0, "duplicate": 0}
     n_saddle = int(round(restarts * saddle_fraction))
+    fgh = RiskFGH(xx, yy, activation, m)
 
     def watch(xk, *_):
         if np.max(np.abs(xk)) > bound:
@@ -303,9 +301,8 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
         try:
             with np.errstate(all="ignore"):
                 if method == "trust-exact":
-                    res = minimize(_fun, t0, args=args, jac=True, hess=_hess,
-                                   method="trust-exact", callback=watch,
-                                   options={"gtol": gtol * 1e-2, "maxiter": maxiter})
+                    res = minimize_trust_exact(fgh, t0, gtol=gtol * 1e-2, maxiter=maxiter,
+                                               callback=watch)
                 else:
                     res = root(grad_watch, t0, args=args, jac=_hess, method="hybr",
                                options={"maxfev": maxiter * 2})
@@ -318,8 +315,8 @@ def search_critical_points(x, y, width: int, activation: str, restarts: int,
             counts["escaped"] += 1
             continue
         except ValueError as exc:
-            # scipy < 1.17: trust-exact's Cholesky solve raises on a trial point whose
-            # Hessian overflowed (newer scipy rejects the step); that start escaped too.
+            # trust-exact (as scipy's) raises on a trial point whose Hessian or gradient
+            # overflowed; that start escaped too.
             if "infs or NaNs" not in str(exc):
                 raise
             counts["escaped"] += 1
@@ -368,8 +365,8 @@ def planted_minimum(activation: str, width: int, points: int, rng: np.random.Gen
         y = act.f(x @ w.T + b) @ v + noise * gp_targets(x, rng)
         t0 = np.concatenate([w.ravel(), b, v, [0.0]])
         with np.errstate(all="ignore"):
-            res = minimize(_fun, t0, args=(x, y, activation), jac=True, hess=_hess,
-                           method="trust-exact", options={"gtol": 1e-12, "maxiter": 200})
+            res = minimize_trust_exact(RiskFGH(x, y, activation, width), t0, gtol=1e-12,
+                                       maxiter=200)
         if not np.all(np.isfinite(res.x)) or np.max(np.abs(res.x)) > 50:
             continue
         t = newton_polish(res.x, x, y, activation)

@@ -15,11 +15,13 @@ the others are the eigenvalues of the ``n x n`` Gram matrix ``(2/n) J J^T``
 """
 from __future__ import annotations
 
+import functools
+
 import sympy
 
 from ..core.derivation import Derivation
 
-__all__ = ["sigma", "parameter_symbols", "realization", "risk", "risk_hessian",
+__all__ = ["sigma", "parameter_symbols", "realization", "risk", "risk_hessian", "point_hessian",
            "zero_loss_targets", "gauss_newton", "gram_eigenvalues", "hessian_derivation",
            "gauss_newton_derivation",
            "SYMBOLIC_ACTIVATIONS"]
@@ -113,6 +115,32 @@ def risk_hessian(m: int, d: int, xs, ys, activation: str) -> tuple:
     th = parameter_symbols(m, d)
     L = risk(th, xs, ys, m, d, activation)
     return th, L, sympy.hessian(L, th)
+
+
+@functools.lru_cache(maxsize=None)
+def point_hessian(m: int, d: int, activation: str) -> tuple:
+    """``(theta, x, y, H)``: the exact Hessian in ``theta`` of one data point's loss.
+
+    ``H`` is ``sympy.hessian((N_theta(x) - y)^2, theta)`` with symbols ``x``
+    (length ``d``) and ``y``.  The risk is a sum of such terms, so exactly
+    ``Hess L = (1/n) sum_i H(x_i, y_i)`` (the :func:`risk_hessian` of any data
+    set); one ``H`` per ``(m, d, activation)`` serves every data set, and its
+    expression is ``n`` times smaller than :func:`risk_hessian`'s.
+
+    Examples
+    --------
+    >>> th, x, y, H = point_hessian(1, 1, "tanh")
+    >>> x, y, H.shape
+    ([x_1], y, (4, 4))
+    >>> _, _, Hn = risk_hessian(1, 1, [[0], [1]], [0, 1], "tanh")
+    >>> pts = [{x[0]: 0, y: 0}, {x[0]: 1, y: 1}]
+    >>> sympy.expand(Hn - sum((H.subs(p) for p in pts), sympy.zeros(4)) / 2) == sympy.zeros(4)
+    True
+    """
+    th = parameter_symbols(m, d)
+    x = [sympy.Symbol(f"x_{k}", real=True) for k in range(1, d + 1)]
+    y = sympy.Symbol("y", real=True)
+    return th, x, y, sympy.hessian((realization(th, x, m, d, activation) - y) ** 2, th)
 
 
 def zero_loss_targets(m: int, d: int, xs, activation: str) -> list[sympy.Expr]:

@@ -19,7 +19,7 @@ import numpy as np
 from ..networks.hessian import gradient_function, risk_derivatives
 
 __all__ = ["RateMeasurement", "fit_rate", "run_gd", "run_heavy_ball", "run_adaptive",
-           "measure_local_rates"]
+           "run_together", "measure_local_rates"]
 
 
 class RateMeasurement(NamedTuple):
@@ -141,7 +141,8 @@ def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Genera
     ``beta2``; at ``delta = 1e-4`` already ``sqrt(v) << eps = 0.1``: the
     linear regime of the rate engine's Adam analysis).  Iteration counts are chosen
     from the predicted rates so that the
-    error falls by ~1e-8.
+    error falls by ~1e-8.  All methods run side by side from the same start
+    (:func:`run_together`: one batched gradient per step).
 
     Examples
     --------
@@ -164,21 +165,87 @@ def measure_local_rates(theta_star, x, y, activation: str, rng: np.random.Genera
     t0 = ts + delta * u / np.linalg.norm(u)
     iters = {k: int(min(200000, np.ceil(20.0 / max(1e-12, -np.log(max(v, 1e-300))))) + 50)
              for k, v in predicted.items()}
-    measured = {}
+    steps = {}
     if "gd" in predicted:
-        measured["gd"] = fit_rate(run_gd(t0, ts, x, y, activation, 2.0 / (L + mu), iters["gd"]))
+        steps["gd"] = _gd_rule(2.0 / (L + mu))
     tunings = dict(tunings or {})
     if "heavy_ball" in predicted:
         hb = tunings.get("heavy_ball", lambda L_, mu_: {
             "h": 4.0 / (np.sqrt(L_) + np.sqrt(mu_)) ** 2,
             "beta": ((np.sqrt(L_) - np.sqrt(mu_)) / (np.sqrt(L_) + np.sqrt(mu_))) ** 2})(L, mu)
-        measured["heavy_ball"] = fit_rate(run_heavy_ball(t0, ts, x, y, activation, hb["h"],
-                                                         hb["beta"], iters["heavy_ball"]))
+        steps["heavy_ball"] = _heavy_ball_rule(hb["h"], hb["beta"], t0)
     for meth in ("adam", "rmsprop"):
         if meth in predicted:
             tp = tunings[meth](L, mu)
-            ta = t0
-            measured[meth] = fit_rate(run_adaptive(ta, ts, x, y, activation, meth,
-                                                   tp["gamma"], tp.get("beta1", 0.0), beta2,
-                                                   eps, iters[meth]))
+            steps[meth] = _adaptive_rule(meth, tp["gamma"], tp.get("beta1", 0.0), beta2, eps,
+                                         ts.size)
+    errors = run_together(t0, ts, x, y, activation, steps, {k: iters[k] for k in steps})
+    measured = {k: fit_rate(e) for k, e in errors.items()}
     return RateMeasurement(mu, L, kappa, measured, dict(predicted), iters)
+
+
+def _gd_rule(h):
+    return lambda t, g, n: t - h * g
+
+
+def _heavy_ball_rule(h, beta, t0):
+    prev = [np.asarray(t0, dtype=float).copy()]
+
+    def step(t, g, n):
+        new = t - h * g + beta * (t - prev[0])
+        prev[0] = t.copy()             # t is a row of the batch, overwritten next
+        return new
+    return step
+
+
+def _adaptive_rule(method, lr, beta1, beta2, eps, size):
+    from ..rates.optimizers_np import adam_step
+
+    mv = [np.zeros(size), np.zeros(size)]
+    b1 = beta1 if method == "adam" else 0.0
+
+    def step(t, g, n):
+        t, mv[0], mv[1] = adam_step(t, g, mv[0], mv[1], n + 10_000, lr=lr, beta1=b1,
+                                    beta2=beta2, eps=eps)
+        return t
+    return step
+
+
+def run_together(theta0, theta_star, x, y, activation: str, steps: dict,
+                 iters: dict) -> dict:
+    """Distances ``|theta_k - theta*|`` of several methods run side by side.
+
+    ``steps`` maps a name to ``step(theta, grad, n) -> theta`` (``n = 1, 2, ...``),
+    ``iters`` to its number of steps.  The iterates of all methods still running
+    form one batch, so each step costs one batched gradient evaluation
+    (:func:`symadam.networks.hessian.risk_derivatives`) instead of one per method;
+    each method's trajectory is that of running it alone (:func:`run_gd`,
+    :func:`run_heavy_ball`, :func:`run_adaptive`).
+
+    Examples
+    --------
+    >>> x = np.linspace(-1, 1, 5); y = np.tanh(x); ts = np.array([1.0, 0, 1, 0])
+    >>> t0 = np.array([1.1, 0.0, 1.0, 0.0])
+    >>> e = run_together(t0, ts, x, y, "tanh", {"gd": _gd_rule(0.5)}, {"gd": 3})
+    >>> bool(np.allclose(e["gd"], run_gd(t0, ts, x, y, "tanh", 0.5, 3), rtol=1e-14))
+    True
+    """
+    names = list(steps)
+    ts = np.asarray(theta_star, dtype=float)
+    T = np.tile(np.asarray(theta0, dtype=float), (len(names), 1))
+    path = {k: np.empty((iters[k] + 1, T.shape[1])) for k in names}
+    for k in names:
+        path[k][0] = T[0]
+    rules = [steps[k] for k in names]
+    ends = sorted({iters[k] for k in names} | {0})
+    for lo, hi in zip(ends[:-1], ends[1:]):
+        live = [i for i, k in enumerate(names) if iters[k] >= hi]   # constant on (lo, hi]
+        rows = [path[names[i]] for i in live]
+        sub = T[live]
+        for n in range(lo + 1, hi + 1):
+            G = risk_derivatives(sub, x, y, activation, hessian=False).grad
+            for r, i in enumerate(live):
+                sub[r] = rules[i](sub[r], G[r], n)
+                rows[r][n] = sub[r]
+        T[live] = sub
+    return {k: np.linalg.norm(path[k] - ts, axis=1) for k in names}
