@@ -24,6 +24,10 @@ non-finite Hessian or gradient.  ``callback(x)`` runs after every iteration,
 as in scipy.  :class:`RiskFGH` is that fused evaluation for the empirical risk
 of a shallow network, bit for bit the one of
 :func:`symadam.networks.hessian.risk_derivatives`.
+
+The outer loop and the subproblem solver follow SciPy's code (BSD 3-Clause licence,
+Copyright (c) 2001-2002 Enthought, Inc. and 2003-2025 SciPy Developers); the licence
+terms are those of SciPy's ``LICENSE.txt``.
 """
 from __future__ import annotations
 
