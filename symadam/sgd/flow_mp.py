@@ -29,37 +29,97 @@ __all__ = ["gbs_integrate", "algebraic_exponent", "exponential_rate", "neville_a
 Vec = list
 
 
+_TARGET_COLUMNS = 30
+
+
 def _gbs_macro(F: Callable, s, y: Vec, H, tol, max_cols: int = 40):
-    """One extrapolated macro step of size ``H``; returns (y_new, converged)."""
+    """One extrapolated macro step of size ``H``; returns ``(y_new, converged, columns)``.
+
+    Converged: two successive extrapolants agree to ``tol`` relative to
+    ``1 + max |y|`` (from the third column on).  A step whose column errors
+    cannot reach ``tol`` by ``max_cols`` at their current rate of decrease is
+    given up early (:func:`_on_track`).
+    """
     table: list[list[Vec]] = []
     ns: list[int] = []
+    errs: list = [None, None]
+    f0 = F(s, list(y))
     for j in range(1, max_cols + 1):
         n = 2 * j
         h = H / n
+        h2 = 2 * h
         z0 = list(y)
-        f0 = F(s, z0)
         z1 = [a + h * b for a, b in zip(z0, f0)]
         for m in range(1, n):
             fm = F(s + m * h, z1)
-            z0, z1 = z1, [a + 2 * h * b for a, b in zip(z0, fm)]
+            z0, z1 = z1, [a + h2 * b for a, b in zip(z0, fm)]
         fn = F(s + H, z1)
         row = [[(a + b + h * c) / 2 for a, b, c in zip(z1, z0, fn)]]
         ns.append(n)
         for k in range(1, j):
-            ratio = mpmath.mpf(ns[-1]) ** 2 / mpmath.mpf(ns[-1 - k]) ** 2 - 1
+            inv = 1 / (mpmath.mpf(ns[-1] ** 2) / ns[-1 - k] ** 2 - 1)
             prev, up = row[k - 1], table[-1][k - 1]
-            row.append([a + (a - b) / ratio for a, b in zip(prev, up)])
+            row.append([a + (a - b) * inv for a, b in zip(prev, up)])
         table.append(row)
-        if j >= 3:
-            err = max(abs(a - b) for a, b in zip(row[-1], row[-2]))
+        if j >= 2:
             scale = 1 + max(abs(a) for a in row[-1])
-            if err <= tol * scale:
-                return row[-1], True
-    return table[-1][-1], False
+            errs.append(max(abs(a - b) for a, b in zip(row[-1], row[-2])) / scale)
+            if j >= 3 and errs[j] <= tol:
+                return row[-1], True, j
+            if not _on_track(errs, j, tol, max_cols):
+                break
+    return table[-1][-1], False, j
+
+
+def _on_track(errs: list, j: int, tol, max_cols: int) -> bool:
+    """Whether column errors decreasing at their rate over the last 4 columns reach ``tol``.
+
+    Judged from column 12 on, with 5 columns of slack (the early columns of a
+    large step may not decrease yet).
+    """
+    if j < 12:
+        return True
+    a, b = errs[j - 4], errs[j]
+    if b == 0:
+        return True
+    if a == 0 or b >= a:
+        return False
+    return j + 4 * mpmath.log(tol / b) / mpmath.log(b / a) <= max_cols + 5
+
+
+def _advance(F: Callable, s, y: Vec, target, tol, H) -> tuple:
+    """Integrate from ``s`` to ``target``; returns ``(y, H)`` with the macro step to use next.
+
+    Step control: a converged step that needed few columns lets ``H`` grow
+    (high columns are the cheapest per unit length at these tolerances), one that
+    needed many shrinks it, aiming at :data:`_TARGET_COLUMNS`; a step that did
+    not converge is halved.
+    """
+    while s < target:
+        step = min(H, target - s)
+        y_new, ok, cols = _gbs_macro(F, s, y, step, tol)
+        if not ok:
+            H = step / 2
+            if H < mpmath.mpf(10) ** -8:
+                raise ValueError("the flow integrator failed to converge (step below 1e-8)")
+            continue
+        s, y = s + step, y_new
+        if step == H:
+            if cols <= _TARGET_COLUMNS - 8:
+                H *= 2
+            elif cols <= _TARGET_COLUMNS - 3:
+                H *= mpmath.mpf("1.25")
+            elif cols > _TARGET_COLUMNS + 3:
+                H *= mpmath.mpf("0.7")
+    return y, H
 
 
 def gbs_integrate(F: Callable, s0, y0: Sequence, s_points: Sequence, tol, H=None) -> list[Vec]:
     """Integrate ``y' = F(s, y)`` from ``s0`` and return ``y`` at each of ``s_points`` (increasing).
+
+    ``H`` is the first macro step; later ones follow the number of columns the
+    steps needed (:func:`_advance`).  Each macro step is accepted only when two
+    successive extrapolants agree to ``tol`` (relative to ``1 + max |y|``).
 
     Examples
     --------
@@ -75,15 +135,8 @@ def gbs_integrate(F: Callable, s0, y0: Sequence, s_points: Sequence, tol, H=None
     out = []
     for target in s_points:
         target = mpmath.mpf(target)
-        while s < target:
-            step = min(H, target - s)
-            y_new, ok = _gbs_macro(F, s, y, step, tol)
-            if not ok:
-                H = step / 2
-                if H < mpmath.mpf(10) ** -8:
-                    raise ValueError("the flow integrator failed to converge (step below 1e-8)")
-                continue
-            s, y = s + step, y_new
+        y, H = _advance(F, s, y, target, tol, H)
+        s = max(s, target)
         out.append(list(y))
     return out
 
@@ -138,7 +191,7 @@ def algebraic_exponent(f: Callable, grad: Callable, x0: Sequence, fstar, dps: in
             return [-e * g for g in grad(y)]
 
         ts = [mpmath.mpf(2) ** j for j in range(j_range[0], j_range[1] + 1)]
-        ys = gbs_integrate(F, 0, x0, [mpmath.log1p(t) for t in ts], mpmath.mpf(10) ** -(dps + 8),
+        ys = gbs_integrate(F, 0, x0, [mpmath.log1p(t) for t in ts], mpmath.mpf(10) ** -(dps + 11),
                            H=1)
         loc = []
         for t, y in zip(ts, ys):
@@ -176,9 +229,9 @@ def exponential_rate(f: Callable, grad: Callable, x0: Sequence, fstar, dps: int,
         y = [mpmath.mpf(v) for v in x0]
         vals, ext, t, samples = [], [], 0, []
         tol = mpmath.mpf(10) ** -(wp - 8)
+        H = mpmath.mpf(step or "0.25")
         while t < t_max:
-            (y,) = gbs_integrate(lambda s, z: [-g for g in grad(z)], t, y, [t + 1], tol,
-                                 H=step or mpmath.mpf("0.25"))
+            y, H = _advance(lambda s, z: [-g for g in grad(z)], mpmath.mpf(t), y, t + 1, tol, H)
             t += 1
             vals.append(mpmath.fsum(v * v for v in grad(y)) / (f(y) - fs))
             samples.append((t, mpmath.nstr(vals[-1], 20)))

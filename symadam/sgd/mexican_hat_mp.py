@@ -102,26 +102,56 @@ def _jacobian(F, z, eps):
     return J
 
 
+def _lu(M: list) -> tuple[list, list]:
+    """LU factors (partial pivoting, in place on a copy) of a square list-of-lists matrix."""
+    n = len(M)
+    LU = [list(r) for r in M]
+    perm = list(range(n))
+    for k in range(n):
+        p = max(range(k, n), key=lambda i: abs(LU[i][k]))
+        if LU[p][k] == 0:
+            raise ZeroDivisionError("singular Newton matrix")
+        LU[k], LU[p] = LU[p], LU[k]
+        perm[k], perm[p] = perm[p], perm[k]
+        for i in range(k + 1, n):
+            m = LU[i][k] / LU[k][k]
+            LU[i][k] = m
+            if m:
+                rk, ri = LU[k], LU[i]
+                for j in range(k + 1, n):
+                    ri[j] -= m * rk[j]
+    return LU, perm
+
+
+def _lu_solve(LU: list, perm: list, b: list) -> list:
+    """Solve with the factors of :func:`_lu` (forward and back substitution)."""
+    n = len(LU)
+    x = [b[p] for p in perm]
+    for i in range(n):
+        x[i] -= mpmath.fsum(LU[i][j] * x[j] for j in range(i))
+    for i in range(n - 1, -1, -1):
+        x[i] = (x[i] - mpmath.fsum(LU[i][j] * x[j] for j in range(i + 1, n))) / LU[i][i]
+    return x
+
+
 def _radau_step(F, z, h, A, newton_tol):
+    """One Radau IIA step by simplified Newton (the matrix ``I - h A (x) J`` factored once)."""
     n = len(z)
     J = _jacobian(F, z, mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)))
-    M = mpmath.matrix(3 * n, 3 * n)
-    for a in range(3):
-        for b in range(3):
-            for i in range(n):
-                for j in range(n):
-                    eye = 1 if (a == b and i == j) else 0
-                    M[n * a + i, n * b + j] = eye - h * A[a][b] * J[i, j]
+    M = [[(1 if (a == b and i == j) else 0) - h * A[a][b] * J[i, j]
+          for b in range(3) for j in range(n)] for a in range(3) for i in range(n)]
+    LU, perm = _lu(M)
     Z = [[mpmath.mpf(0)] * n for _ in range(3)]
     for _ in range(25):
         Fs = [F([z[i] + Z[a][i] for i in range(n)]) for a in range(3)]
-        R = mpmath.matrix([-(Z[a][i] - h * mpmath.fsum(A[a][b] * Fs[b][i] for b in range(3)))
-                           for a in range(3) for i in range(n)])
-        dz = mpmath.lu_solve(M, R)
+        R = [-(Z[a][i] - h * mpmath.fsum(A[a][b] * Fs[b][i] for b in range(3)))
+             for a in range(3) for i in range(n)]
+        dz = _lu_solve(LU, perm, R)
         for a in range(3):
             for i in range(n):
                 Z[a][i] += dz[n * a + i]
-        if mpmath.norm(dz) <= newton_tol * (1 + max(abs(v) for v in z)):
+        if mpmath.sqrt(mpmath.fsum(d * d for d in dz)) <= newton_tol * (1 + max(abs(v)
+                                                                           for v in z)):
             return [z[i] + Z[2][i] for i in range(n)]
     return None
 
