@@ -163,8 +163,10 @@ def _mpfr_context():
 
 def _to_mpfr(v):
     """An mpf as an MPFR number, exactly (call inside :func:`_mpfr_context`)."""
-    man, exp = mpmath.mpf(v).man_exp
-    return gmpy2.mul_2exp(gmpy2.mpfr(man), exp)
+    sign, man, exp, _ = mpmath.mpf(v)._mpf_
+    if not man and exp:
+        raise ValueError("infinite or nan value for the MPFR loop")
+    return gmpy2.mul_2exp(gmpy2.mpfr(-man if sign else man), exp)
 
 
 def _from_mpfr(v):
