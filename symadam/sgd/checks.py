@@ -108,8 +108,11 @@ def decaying_run(text: str, variables: Sequence[str], point: Sequence[Any], x0: 
         return fl(*[X[:, i] for i in range(d)]) * np.ones(X.shape[0])
 
     def G(X):
-        return np.stack([g(*[X[:, i] for i in range(d)]) * np.ones(X.shape[0]) for g in gl],
-                        axis=1)
+        out = np.empty(X.shape)
+        cols = [X[:, i] for i in range(d)]
+        for i, g in enumerate(gl):
+            out[:, i] = g(*cols)          # broadcasts constant components
+        return out
 
     marks = np.unique(np.geomspace(n_steps // 10, n_steps, 8).astype(int))
     r = simulate_decaying(G, F, x0, fstar, c, a, sigma, n_steps, n_runs, seed, beta=beta,
