@@ -212,7 +212,7 @@ def algebraic_exponent(f: Callable, grad: Callable, x0: Sequence, fstar, dps: in
     ----------
     f, grad : callables on a list of mpf (mpmath arithmetic)
     x0 : start point; fstar : the critical value the flow converges to
-    dps : digits wanted; the integration runs at ``dps + 15`` with tolerance ``10^-(dps+8)``
+    dps : digits wanted; the integration runs at ``dps + 15`` with tolerance ``10^-(dps+11)``
     j_range : the flow is sampled at ``t = 2^j`` for ``j`` in this range (inclusive)
     points : how many of the last samples enter the extrapolation
 
