@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["sample_law", "simulate_averaged_adam", "simulate_averaged_adam_many", "across_runs"]
+__all__ = ["sample_law", "simulate_averaged_adam", "across_runs"]
 
 
 def sample_law(spec: str, shape: Any, batch: int, rng: np.random.Generator) -> np.ndarray:
@@ -53,109 +53,36 @@ def simulate_averaged_adam(spec: str, theta0: float, lr: float, beta1: float, be
     >>> bool(r["arithmetic"].std() < r["final"].std())
     True
     """
-    return simulate_averaged_adam_many(spec, theta0, [lr], beta1, beta2, eps, [n_steps], n_runs,
-                                       [seed], decays, [window], batch, block)[0]
-
-
-def simulate_averaged_adam_many(spec: str, theta0: float, lrs: Sequence[float], beta1: float,
-                                beta2: float, eps: float, n_steps: Sequence[int], n_runs: int,
-                                seeds: Sequence[Any], decays: Sequence[float] = (0.99, 0.999),
-                                windows: Sequence[int | None] | None = None, batch: int = 1,
-                                block: int = 512) -> list[dict]:
-    """:func:`simulate_averaged_adam` for several settings ``(lr, n_steps, seed, window)`` at once.
-
-    The settings' runs share one array (one update per step for all of them
-    while they last); each setting draws its data from its own seed in the
-    same blocks as alone, so every setting's output equals its own
-    :func:`simulate_averaged_adam` run bit for bit.
-
-    Examples
-    --------
-    >>> a, b = simulate_averaged_adam_many("normal:0,1", 0.0, [1e-2, 2e-2], 0.9, 0.999, 1e-8,
-    ...                                    [3000, 1500], 200, [0, 1])
-    >>> c = simulate_averaged_adam("normal:0,1", 0.0, 2e-2, 0.9, 0.999, 1e-8, 1500, 200, seed=1)
-    >>> all(np.array_equal(b[k], c[k]) for k in c)
-    True
-    """
-    G = len(lrs)
-    if not (len(n_steps) == len(seeds) == G and G >= 1):
-        raise ValueError("lrs, n_steps and seeds must have the same length >= 1")
-    windows = [None] * G if windows is None else list(windows)
-    for lr in lrs:
-        if not lr > 0:
-            raise ValueError(f"lr must be > 0, got {lr!r}")
-    wins = []
-    for n, w in zip(n_steps, windows):
-        w = n // 2 if w is None else int(w)
-        if not 1 <= w <= n:
-            raise ValueError(f"window must be in [1, n_steps], got {w}")
-        wins.append(w)
-    # longest settings first: the settings still running are a prefix of the array
-    order = sorted(range(G), key=lambda i: -n_steps[i])
-    rngs = [np.random.default_rng(seeds[i] if isinstance(seeds[i], np.random.SeedSequence)
-                                  else np.random.SeedSequence(seeds[i])) for i in order]
-    ns = [int(n_steps[i]) for i in order]
-    R = n_runs
-    lr = np.repeat(np.asarray([lrs[i] for i in order], dtype=float), R)
-    th = np.full(G * R, float(theta0))
-    m = np.zeros(G * R)
-    v = np.zeros(G * R)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    window = n_steps // 2 if window is None else int(window)
+    if not 1 <= window <= n_steps:
+        raise ValueError(f"window must be in [1, n_steps], got {window}")
+    rng = np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence)
+                                else np.random.SeedSequence(seed))
+    th = np.full(n_runs, float(theta0))
+    m = np.zeros(n_runs)
+    v = np.zeros(n_runs)
     emas = {d: th.copy() for d in decays}
-    acc = np.zeros(G * R)
-    g, t1, t2 = np.empty(G * R), np.empty(G * R), np.empty(G * R)
-    c1, c2 = 1 - beta1, 1 - beta2
+    acc = np.zeros(n_runs)
     b1t = b2t = 1.0
-    for start in range(0, ns[0], block):
-        k = sum(1 for n in ns if n > start)          # settings still running
-        K = k * R
-        stop = min(start + block, ns[0])
-        xs = np.empty((stop - start, K))
-        for j in range(k):
-            xs[:min(stop, ns[j]) - start, j * R:(j + 1) * R] = sample_law(
-                spec, (min(stop, ns[j]) - start, R), batch, rngs[j])
-        THk, Mk, Vk, Ak = th[:K], m[:K], v[:K], acc[:K]
-        Ek = {d: e[:K] for d, e in emas.items()}
-        LRk, gk, u, w = lr[:K], g[:K], t1[:K], t2[:K]
+    for start in range(0, n_steps, block):
+        stop = min(start + block, n_steps)
+        xs = sample_law(spec, (stop - start, n_runs), batch, rng)
         for i in range(stop - start):
             n = start + i + 1
-            if n > ns[k - 1]:                        # a setting ends inside this block
-                k = sum(1 for nn in ns if nn >= n)
-                K = k * R
-                THk, Mk, Vk, Ak = th[:K], m[:K], v[:K], acc[:K]
-                Ek = {d: e[:K] for d, e in emas.items()}
-                LRk, gk, u, w = lr[:K], g[:K], t1[:K], t2[:K]
-            np.subtract(THk, xs[i, :K], out=gk)
-            # m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g g
-            Mk *= beta1
-            np.multiply(c1, gk, out=u)
-            Mk += u
-            Vk *= beta2
-            np.multiply(c2, gk, out=u)
-            u *= gk
-            Vk += u
+            g = th - xs[i]
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
             b1t *= beta1
             b2t *= beta2
-            # theta -= lr (m/(1 - beta1^n)) / (eps + sqrt(v/(1 - beta2^n)))
-            np.divide(Mk, 1 - b1t, out=u)
-            u *= LRk
-            np.divide(Vk, 1 - b2t, out=w)
-            np.sqrt(w, out=w)
-            w += eps
-            u /= w
-            THk -= u
-            for d, e in Ek.items():
-                e *= d
-                np.multiply(1 - d, THk, out=u)
-                e += u
-            for j in range(k):
-                if n > ns[j] - wins[order[j]]:
-                    Ak[j * R:(j + 1) * R] += THk[j * R:(j + 1) * R]
-    out: list = [None] * G
-    for j, i in enumerate(order):
-        sl = slice(j * R, (j + 1) * R)
-        r = {"final": th[sl].copy(), "arithmetic": acc[sl] / wins[i]}
-        r.update({f"ema_{d}": e[sl].copy() for d, e in emas.items()})
-        out[i] = r
+            th = th - lr * (m / (1 - b1t)) / (eps + np.sqrt(v / (1 - b2t)))
+            for d in decays:
+                emas[d] = d * emas[d] + (1 - d) * th
+            if n > n_steps - window:
+                acc += th
+    out = {"final": th, "arithmetic": acc / window}
+    out.update({f"ema_{d}": a for d, a in emas.items()})
     return out
 
 

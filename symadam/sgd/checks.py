@@ -306,19 +306,17 @@ def adam_zero(spec: str, beta1: str, beta2: str) -> float:
 
 def averaged_runs(stationary_covariance: Callable, ctx) -> dict:
     """Averaged Adam runs against the linearised variances and the zero of the Adam field."""
-    from .averaged_np import across_runs, simulate_averaged_adam_many
+    from .averaged_np import across_runs, simulate_averaged_adam
 
     spec, b1, b2, theta_star, q = "bernoulli:0.1", 0.9, 0.99, 0.1, 0.09
     z = adam_zero(spec, "0.9", "0.99")
     P = 1 / np.sqrt((z - theta_star) ** 2 + q)
     Pr = sympy.nsimplify(P, rational=True, tolerance=1e-15)
     worst_var, rows, means = 0.0, [], {}
-    lrs = (2e-3, 1e-3)
-    sims = simulate_averaged_adam_many(spec, z, lrs, b1, b2, 0.0, [int(40 / lr) for lr in lrs],
-                                       1000, [ctx.seed_sequence(i) for i in range(len(lrs))],
-                                       windows=[int(30 / lr) for lr in lrs])
-    for lr, r in zip(lrs, sims):
-        win = int(30 / lr)
+    for i, lr in enumerate((2e-3, 1e-3)):
+        n, win = int(40 / lr), int(30 / lr)
+        r = simulate_averaged_adam(spec, z, lr, b1, b2, 0.0, n, 1000, ctx.seed_sequence(i),
+                                   window=win)
         g = sympy.nsimplify(lr)
         pred = {"final": stationary_covariance(g, Pr, 1, Rational(9, 10), Rational(9, 100))[0, 0],
                 "ema_0.99": stationary_covariance(g, Pr, 1, Rational(9, 10), Rational(9, 100),
