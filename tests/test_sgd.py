@@ -144,6 +144,42 @@ def test_mexican_hat_field_matches_numerical_gradient():
             assert abs(dpsi - (phidot - udot)) < mpmath.mpf(10) ** -25 * (1 + abs(udot))
 
 
+def test_mexican_hat_mpfr_field_and_loop_match_mpmath():
+    """The MPFR restatement of the field and the Radau loop on MPFR agree with mpmath."""
+    pytest.importorskip("gmpy2")
+    import gmpy2
+
+    from symadam.sgd import mexican_hat_mp as mh
+
+    with mpmath.workdps(30):
+        with gmpy2.context(gmpy2.get_context(), precision=mpmath.mp.prec):
+            for u, psi in ((2, "0.3"), (5, "1.4"), (9, "-2")):
+                z = [mpmath.mpf(u), mpmath.mpf(psi)]
+                ref = mh.flow_field(z)
+                got = [mh._from_mpfr(v) for v in mh._flow_field_mpfr([mh._to_mpfr(v)
+                                                                      for v in z])]
+                assert all(abs(a - b) < mpmath.mpf(10) ** -27 * (1 + abs(a))
+                           for a, b in zip(ref, got))
+        fast = mh.spiral(2, mpmath.mpf(3) / 2, [4], dps=20)[0]
+        with mpmath.workdps(20):
+            slow = mh.radau_integrate(mh.flow_field, [2, mpmath.mpf(3) / 2],
+                                      lambda z: z[0] >= 4, mpmath.mpf(10) ** -12)[-1]
+        assert abs(fast["psi"] - slow[1]) < 1e-10 and abs(fast["u"] - slow[0]) < 1e-9
+
+
+def test_flow_mpfr_loop_matches_mpmath_fallback():
+    """Polynomial gradients run on MPFR; a gradient using mpmath objects falls back: same value."""
+    from symadam.sgd.flow_mp import algebraic_exponent, exponential_rate
+
+    fast = algebraic_exponent(lambda x: x[0] ** 4, lambda x: [4 * x[0] ** 3], [1], 0, 25)
+    slow = algebraic_exponent(lambda x: x[0] ** 4, lambda x: [mpmath.mpf(4) * x[0] ** 3], [1],
+                              0, 25)
+    assert abs(fast["beta"] - slow["beta"]) < mpmath.mpf(10) ** -24
+    fast = exponential_rate(lambda x: x[0] ** 2, lambda x: [2 * x[0]], [1], 0, 20)
+    slow = exponential_rate(lambda x: x[0] ** 2, lambda x: [mpmath.mpf(2) * x[0]], [1], 0, 20)
+    assert abs(fast["twice_rate"] - slow["twice_rate"]) < mpmath.mpf(10) ** -19
+
+
 def test_flow_routes_on_textbook_flows():
     from symadam.sgd.flow_mp import algebraic_exponent, exponential_rate
 

@@ -107,7 +107,7 @@ class _Opt:
 
 
 def _where(mask, a, b):
-    return {k: np.where(mask, a[k], b[k]) for k in a}
+    return {k: a[k] if a[k] is b[k] else np.where(mask, a[k], b[k]) for k in a}
 
 
 def run_adaptive(rule: Rule | str, gamma0: float, n_ticks: int, n_runs: int, seed: Any,
@@ -148,6 +148,7 @@ def run_adaptive(rule: Rule | str, gamma0: float, n_ticks: int, n_runs: int, see
     searches = np.zeros(R, np.int64)
     marks = set(np.unique(np.geomspace(10, n_ticks, record).astype(int)).tolist())
     out = {k: [] for k in ("tick", "work", "gamma_geomean", "excess", "excess_se")}
+    patience = None
     for tick in range(1, n_ticks + 1):
         # main phase: one step, loss bookkeeping, maybe start a trial
         xb = _sample_batch(rng, R, sigma, batch)
@@ -159,7 +160,9 @@ def run_adaptive(rule: Rule | str, gamma0: float, n_ticks: int, n_runs: int, see
         imp = act & (loss < best)
         best = np.where(imp, loss, best)
         since = np.where(act & ~imp, since + 1, np.where(imp, 0, since))
-        start = act & (since >= rule.count("patience", gam))
+        if patience is None:                    # the rates changed: recount
+            patience = rule.count("patience", gam)
+        start = act & (since >= patience)
         if start.any():
             cand = np.where(start[:, None], gam[:, None] * rule.factor ** js[None, :], cand)
             copies = {k: np.repeat(v[:, None], K, 1) for k, v in main.items()}
@@ -180,6 +183,7 @@ def run_adaptive(rule: Rule | str, gamma0: float, n_ticks: int, n_runs: int, see
                 est = _empirical_risk(rng, trial["e"], n_test, sigma)
                 pick = np.argmin(est, axis=1)
                 gam = np.where(done, cand[np.arange(R), pick], gam)
+                patience = None
                 in_trial &= ~done
                 since = np.where(done, 0, since)
         if tick in marks:

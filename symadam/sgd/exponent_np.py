@@ -10,9 +10,10 @@ as ``t -> 0``.  For each level ``t`` the route walks rays ``p + rho e`` from the
 point (360 directions in the plane, both directions on the line), finds on each
 ray the first ``rho`` with ``|f - f(p)| = t`` (log-spaced grid, then vectorised
 bisection), takes the minimal gradient norm over the rays, and refines the best
-direction by a golden-section search.  ``theta`` is the least-squares slope of
-``log Lambda`` against ``log t`` over ``t = 10^-4 ... 10^-16``; its standard
-error from the fit residuals is reported beside it.  Float64 throughout.
+direction by a golden-section search (all levels advance together).  ``theta``
+is the least-squares slope of ``log Lambda`` against ``log t`` over
+``t = 10^-4 ... 10^-16``; its standard error from the fit residuals is
+reported beside it.  Float64 throughout.
 """
 from __future__ import annotations
 
@@ -23,20 +24,25 @@ import numpy as np
 __all__ = ["min_gradient_on_level", "level_set_exponent"]
 
 
-def _first_crossing(f: Callable, p: np.ndarray, dirs: np.ndarray, fstar: float, t: float,
+def _first_crossing(f: Callable, p: np.ndarray, dirs: np.ndarray, fstar: float, t,
                     r0: float, n_grid: int = 400, n_bisect: int = 55) -> np.ndarray:
-    """For each direction the first ``rho`` in (0, r0] with ``|f - f*| = t`` (nan if none)."""
+    """For each direction the first ``rho`` in (0, r0] with ``|f - f*| = t`` (nan if none).
+
+    ``dirs`` has the coordinates on its last axis; ``t`` broadcasts against
+    ``dirs.shape[:-1]`` (several levels share one scan of the rays).
+    """
     rho = np.geomspace(1e-12, r0, n_grid)
-    pts = p[None, None, :] + rho[None, :, None] * dirs[:, None, :]
+    pts = p + rho[:, None] * dirs[..., None, :]
     vals = np.abs(f(pts) - fstar)
-    above = vals >= t
-    has = above.any(axis=1)
-    idx = np.argmax(above, axis=1)
+    t = np.asarray(t, dtype=float)
+    above = vals >= t[..., None]
+    has = above.any(axis=-1)
+    idx = np.argmax(above, axis=-1)
     hi = rho[idx]
     lo = np.where(idx > 0, rho[np.maximum(idx - 1, 0)], 0.0)
     for _ in range(n_bisect):
         mid = 0.5 * (lo + hi)
-        v = np.abs(f(p[None, :] + mid[:, None] * dirs) - fstar)
+        v = np.abs(f(p + mid[..., None] * dirs) - fstar)
         up = v >= t
         hi = np.where(up, mid, hi)
         lo = np.where(up, lo, mid)
@@ -57,7 +63,14 @@ def min_gradient_on_level(f: Callable, grad: Callable, p: Sequence[float], fstar
     >>> round(min_gradient_on_level(f, g, [0.0], 0.0, 1e-8) / 4e-6, 6)   # 4 t^(3/4)
     1.0
     """
+    return float(_min_gradients(f, grad, p, fstar, [t], r0, n_angles)[0])
+
+
+def _min_gradients(f: Callable, grad: Callable, p: Sequence[float], fstar: float,
+                   ts: Sequence[float], r0: float, n_angles: int) -> np.ndarray:
+    """:func:`min_gradient_on_level` at each level of ``ts`` (the levels advance together)."""
     p = np.asarray(p, dtype=float)
+    ts = np.asarray(ts, dtype=float)
     dim = p.size
     if dim == 1:
         dirs = np.array([[1.0], [-1.0]])
@@ -66,31 +79,42 @@ def min_gradient_on_level(f: Callable, grad: Callable, p: Sequence[float], fstar
         dirs = np.stack([np.cos(a), np.sin(a)], axis=1)
     else:
         raise ValueError("the level-set route covers one and two dimensions")
-    rho = _first_crossing(f, p, dirs, fstar, t, r0)
+    rho = _first_crossing(f, p, dirs, fstar, ts[:, None], r0)        # (levels, rays)
     ok = np.isfinite(rho)
-    if not ok.any():
+    if not ok.any(axis=1).all():
+        t = ts[~ok.any(axis=1)][0]
         raise ValueError(f"no point with |f - f*| = {t} within {r0} of the point")
-    pts = p[None, :] + rho[:, None] * dirs
-    gn = np.where(ok, np.linalg.norm(grad(np.where(ok[:, None], pts, p)), axis=-1), np.inf)
-    best = float(gn.min())
+    pts = p + rho[..., None] * dirs
+    with np.errstate(invalid="ignore"):
+        gn = np.where(ok, np.linalg.norm(grad(np.where(ok[..., None], pts, p)), axis=-1), np.inf)
+    best = gn.min(axis=1)
     if dim == 2:
-        i = int(np.argmin(gn))
+        i = np.argmin(gn, axis=1)
         step = 2 * np.pi / n_angles
         lo, hi = a[i] - step, a[i] + step
         phi = (np.sqrt(5) - 1) / 2
 
-        def value(alpha: float) -> float:
-            d = np.array([[np.cos(alpha), np.sin(alpha)]])
-            r = _first_crossing(f, p, d, fstar, t, r0)[0]
-            return float(np.linalg.norm(grad(p + r * d[0]))) if np.isfinite(r) else np.inf
+        def value(alpha: np.ndarray) -> np.ndarray:
+            d = np.stack([np.cos(alpha), np.sin(alpha)], axis=-1)
+            r = _first_crossing(f, p, d, fstar, ts, r0)
+            fin = np.isfinite(r)
+            with np.errstate(invalid="ignore"):
+                g = np.linalg.norm(grad(p + np.where(fin, r, 0.0)[:, None] * d), axis=-1)
+            return np.where(fin, g, np.inf)
 
+        # golden-section search, 40 reductions of the bracket; the surviving
+        # interior point and its value are kept (one new evaluation per reduction)
+        m1, m2 = hi - phi * (hi - lo), lo + phi * (hi - lo)
+        v1, v2 = value(m1), value(m2)
         for _ in range(40):
-            m1, m2 = hi - phi * (hi - lo), lo + phi * (hi - lo)
-            if value(m1) < value(m2):
-                hi = m2
-            else:
-                lo = m1
-        best = min(best, value(0.5 * (lo + hi)))
+            left = v1 < v2
+            hi = np.where(left, m2, hi)
+            lo = np.where(left, lo, m1)
+            new = np.where(left, hi - phi * (hi - lo), lo + phi * (hi - lo))
+            vn = value(new)
+            m1, m2 = np.where(left, new, m2), np.where(left, m1, new)
+            v1, v2 = np.where(left, vn, v2), np.where(left, v1, vn)
+        best = np.minimum(best, value(0.5 * (lo + hi)))
     return best
 
 
@@ -111,7 +135,7 @@ def level_set_exponent(f: Callable, grad: Callable, p: Sequence[float], fstar: f
     0.833333
     """
     ts = np.asarray(levels if levels is not None else np.logspace(-4, -16, 9), dtype=float)
-    lam = np.array([min_gradient_on_level(f, grad, p, fstar, float(t), r0) for t in ts])
+    lam = _min_gradients(f, grad, p, fstar, ts, r0, 360)
     x, y = np.log(ts), np.log(lam)
     A = np.vstack([x, np.ones_like(x)]).T
     coef, res, *_ = np.linalg.lstsq(A, y, rcond=None)

@@ -16,6 +16,7 @@ The check routes of :mod:`symadam.sgd.invariant` (which derives closed forms):
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable, Sequence
 
 import mpmath
@@ -40,9 +41,38 @@ def kesten_moment_quad(gamma, kappa, batch: int = 1):
     0.75
     """
     g, k = mpmath.mpf(gamma), mpmath.mpf(kappa)
-    rho = _density_t(batch)
+    nodes = _kernel(g, batch, mpmath.mp.prec)
     knot = 1 / mpmath.sqrt(g)
-    return mpmath.quad(lambda t: abs(1 - g * t * t) ** k * rho(t), [0, knot, 2 * knot, mpmath.inf])
+
+    def integrand(t):
+        L, r = nodes(t)
+        with mpmath.extraprec(20):
+            return mpmath.exp(k * L) * r
+
+    return mpmath.quad(integrand, [0, knot, 2 * knot, mpmath.inf])
+
+
+@functools.lru_cache(maxsize=16)
+def _kernel(g, batch: int, prec: int) -> Callable:
+    """``t -> (log|1 - g t^2|, density)``, memoised per node (the nodes of ``mpmath.quad``
+    are the same for every ``kappa`` at one precision: one root search reuses them).
+
+    The logarithm carries 20 guard bits, so ``exp(kappa log|.|)`` loses nothing
+    against ``|.|^kappa``.
+    """
+    rho = _density_t(batch)
+    memo: dict = {}
+
+    def at(t):
+        v = memo.get(t)
+        if v is None:
+            with mpmath.extraprec(20):
+                a = abs(1 - g * t * t)
+                L = mpmath.log(a) if a else mpmath.ninf
+            v = memo[t] = (L, rho(t))
+        return v
+
+    return at
 
 
 def log_moment_quad(gamma, batch: int = 1):
@@ -64,8 +94,11 @@ def log_moment_quad(gamma, batch: int = 1):
 def positive_root(M: Callable, dps: int, start=1, guess=None):
     """The root ``kappa > 0`` of ``M(kappa) = 1`` (``M`` convex, ``M(0) = 1``, ``M'(0) < 0``).
 
-    With ``guess``, secant steps from ``(guess, 1.01 guess)``; the result is
-    accepted only if ``M - 1`` changes sign across ``kappa (1 -+ 10^-(dps+2))``.
+    With ``guess``, secant steps from ``(guess, 1.01 guess)``; above 20 digits the
+    guess is first refined to a 15-digit root (cheap evaluations of ``M`` at 25
+    digits) and the secant starts from ``(kappa_15, kappa_15 (1 + 10^-12))``.  The
+    result is accepted only if ``M - 1`` changes sign across
+    ``kappa (1 -+ 10^-(dps+2))``.
     Otherwise brackets by doubling from ``start`` until ``M > 1`` and runs the
     Anderson–Björck bracketing solver.  Works at ``dps + 10`` digits.
 
@@ -79,10 +112,16 @@ def positive_root(M: Callable, dps: int, start=1, guess=None):
     with mpmath.workdps(dps + 10):
         tol = mpmath.mpf(10) ** (-(dps + 8))
         if guess is not None:
-            g = mpmath.mpf(guess)
+            g, rel = mpmath.mpf(guess), mpmath.mpf("0.01")
+            if dps > 20:
+                try:
+                    g = positive_root(M, 15, start, guess)
+                    rel = mpmath.mpf(10) ** -12
+                except ValueError:
+                    pass
             try:
-                k = mpmath.findroot(lambda x: M(x) - 1, (g, g * mpmath.mpf("1.01")),
-                                    solver="secant", tol=tol ** 2, maxsteps=50)
+                k = mpmath.findroot(lambda x: M(x) - 1, (g, g * (1 + rel)),
+                                    solver="secant", tol=tol, maxsteps=50, verify=False)
                 h = abs(k) * mpmath.mpf(10) ** (-(dps + 2))
                 if k > 0 and (M(k - h) - 1) * (M(k + h) - 1) <= 0:
                     return k

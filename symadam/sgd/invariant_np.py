@@ -109,10 +109,27 @@ def regression_chain(gamma: float, batch: int, sigma: float, n_runs: int, n_step
     rng = _rng(seed)
     e = np.zeros(n_runs)
     snaps = []
+    a = np.empty((batch, n_runs))
+    eps = np.empty((batch, n_runs))
+    u = np.empty(n_runs)
+    w = np.empty(n_runs)
     for n in range(1, n_steps + 1):
-        a = rng.standard_normal((batch, n_runs))
-        eps = rng.standard_normal((batch, n_runs)) * sigma
-        e = (1 - gamma * (a * a).mean(0)) * e + gamma * (a * eps).mean(0)
+        rng.standard_normal(out=a)
+        rng.standard_normal(out=eps)
+        if sigma != 1:
+            eps *= sigma
+        # e <- (1 - gamma mean(a^2)) e + gamma mean(a eps), in place (batch 1: no mean)
+        if batch == 1:
+            np.multiply(a[0], a[0], out=u)
+            np.multiply(a[0], eps[0], out=w)
+        else:
+            (a * a).mean(0, out=u)
+            (a * eps).mean(0, out=w)
+        u *= gamma
+        np.subtract(1, u, out=u)
+        e *= u
+        w *= gamma
+        e += w
         if n > burn and (n - burn) % every == 0:
             snaps.append(np.abs(e))
     return {"abs_e": np.concatenate(snaps) if snaps else np.abs(e), "e": e}

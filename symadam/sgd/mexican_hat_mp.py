@@ -12,13 +12,20 @@ The flow is stiff (relaxation onto the spiral valley is faster than the
 motion along it by a factor ~ ``40 u^4``), so it is integrated by the
 three-stage Radau IIA collocation method (order 5, L-stable) with Newton
 iterations on the stage equations, a finite-difference Jacobian, and step
-doubling for the local error (Richardson-corrected).
+doubling for the local error (Richardson-corrected).  :func:`spiral` runs the
+integration on ``gmpy2.mpfr`` numbers at mpmath's binary precision (correctly
+rounded like ``mpf``, several times faster), the field restated for them.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
 import mpmath
+
+try:  # mpmath's GMP backend (a dependency): MPFR numbers for the Radau loop
+    import gmpy2
+except ImportError:  # pragma: no cover
+    gmpy2 = None
 
 __all__ = ["smooth_step", "f_cartesian", "flow_field", "radau_integrate", "spiral"]
 
@@ -81,47 +88,106 @@ def flow_field(z: Sequence) -> list:
     return [udot, phidot - udot]
 
 
-def _radau_tableau():
+def _flow_field_mpfr(z: Sequence) -> list:
+    """:func:`flow_field` on MPFR numbers (the same formulas, gmpy2's sin and cos)."""
+    u, psi = z
+    r2 = 1 - 1 / u
+    ur2 = 4 * r2 * u ** 4
+    g = gmpy2.mpfr(9) / 10
+    h = 1 - g * gmpy2.sin(psi) - g * gmpy2.cos(psi)
+    udot = ur2 * h
+    phidot = g * gmpy2.cos(psi) / r2
+    return [udot, phidot - udot]
+
+
+def _to_mpfr(v):
+    sign, man, exp, _ = mpmath.mpf(v)._mpf_
+    if not man and exp:
+        raise ValueError("infinite or nan value for the MPFR loop")
+    return gmpy2.mul_2exp(gmpy2.mpfr(-man if sign else man), exp)
+
+
+def _from_mpfr(v):
+    man, exp = v.as_mantissa_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
+def _radau_tableau(conv=mpmath.mpf):
     s6 = mpmath.sqrt(6)
     c = [(4 - s6) / 10, (4 + s6) / 10, mpmath.mpf(1)]
     A = [[(88 - 7 * s6) / 360, (296 - 169 * s6) / 1800, (-2 + 3 * s6) / 225],
          [(296 + 169 * s6) / 1800, (88 + 7 * s6) / 360, (-2 - 3 * s6) / 225],
          [(16 - s6) / 36, (16 + s6) / 36, mpmath.mpf(1) / 9]]
-    return c, A
+    return [conv(v) for v in c], [[conv(v) for v in row] for row in A]
 
 
 def _jacobian(F, z, eps):
-    J = mpmath.matrix(len(z), len(z))
-    for j in range(len(z)):
+    n = len(z)
+    J = [[None] * n for _ in range(n)]
+    for j in range(n):
         zp, zm = list(z), list(z)
         zp[j] += eps
         zm[j] -= eps
         fp, fm = F(zp), F(zm)
-        for i in range(len(z)):
-            J[i, j] = (fp[i] - fm[i]) / (2 * eps)
+        for i in range(n):
+            J[i][j] = (fp[i] - fm[i]) / (2 * eps)
     return J
 
 
-def _radau_step(F, z, h, A, newton_tol):
+def _lu(M: list) -> tuple[list, list]:
+    """LU factors (partial pivoting, in place on a copy) of a square list-of-lists matrix."""
+    n = len(M)
+    LU = [list(r) for r in M]
+    perm = list(range(n))
+    for k in range(n):
+        p = max(range(k, n), key=lambda i: abs(LU[i][k]))
+        if LU[p][k] == 0:
+            raise ZeroDivisionError("singular Newton matrix")
+        LU[k], LU[p] = LU[p], LU[k]
+        perm[k], perm[p] = perm[p], perm[k]
+        for i in range(k + 1, n):
+            m = LU[i][k] / LU[k][k]
+            LU[i][k] = m
+            if m:
+                rk, ri = LU[k], LU[i]
+                for j in range(k + 1, n):
+                    ri[j] -= m * rk[j]
+    return LU, perm
+
+
+def _lu_solve(LU: list, perm: list, b: list) -> list:
+    """Solve with the factors of :func:`_lu` (forward and back substitution)."""
+    n = len(LU)
+    x = [b[p] for p in perm]
+    for i in range(n):
+        for j in range(i):
+            x[i] -= LU[i][j] * x[j]
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, n):
+            x[i] -= LU[i][j] * x[j]
+        x[i] /= LU[i][i]
+    return x
+
+
+def _radau_step(F, z, h, A, newton_tol, eps):
+    """One Radau IIA step by simplified Newton (the matrix ``I - h A (x) J`` factored once)."""
     n = len(z)
-    J = _jacobian(F, z, mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)))
-    M = mpmath.matrix(3 * n, 3 * n)
-    for a in range(3):
-        for b in range(3):
-            for i in range(n):
-                for j in range(n):
-                    eye = 1 if (a == b and i == j) else 0
-                    M[n * a + i, n * b + j] = eye - h * A[a][b] * J[i, j]
-    Z = [[mpmath.mpf(0)] * n for _ in range(3)]
+    J = _jacobian(F, z, eps)
+    M = [[(1 if (a == b and i == j) else 0) - h * A[a][b] * J[i][j]
+          for b in range(3) for j in range(n)] for a in range(3) for i in range(n)]
+    LU, perm = _lu(M)
+    zero = h - h
+    Z = [[zero] * n for _ in range(3)]
     for _ in range(25):
         Fs = [F([z[i] + Z[a][i] for i in range(n)]) for a in range(3)]
-        R = mpmath.matrix([-(Z[a][i] - h * mpmath.fsum(A[a][b] * Fs[b][i] for b in range(3)))
-                           for a in range(3) for i in range(n)])
-        dz = mpmath.lu_solve(M, R)
+        R = [h * (A[a][0] * Fs[0][i] + A[a][1] * Fs[1][i] + A[a][2] * Fs[2][i]) - Z[a][i]
+             for a in range(3) for i in range(n)]
+        dz = _lu_solve(LU, perm, R)
         for a in range(3):
             for i in range(n):
                 Z[a][i] += dz[n * a + i]
-        if mpmath.norm(dz) <= newton_tol * (1 + max(abs(v) for v in z)):
+        bound = newton_tol * (1 + max(abs(v) for v in z))
+        if sum(d * d for d in dz) <= bound * bound:
             return [z[i] + Z[2][i] for i in range(n)]
     return None
 
@@ -142,17 +208,22 @@ def radau_integrate(F, z0: Sequence, stop, tol, h0=None, max_steps: int = 20000)
     ...     print(abs(zs[-1][0] - zs[-1][1] + mpmath.mpf(1)/1000) < 1e-20)  # slow manifold
     True
     """
-    _, A = _radau_tableau()
-    z = [mpmath.mpf(v) for v in z0]
-    h = mpmath.mpf("1e-3") if h0 is None else mpmath.mpf(h0)
-    newton_tol = mpmath.mpf(10) ** (-(mpmath.mp.dps - 5))
+    conv = _to_mpfr if (gmpy2 is not None and z0 and isinstance(z0[0], type(gmpy2.mpfr(0)))) \
+        else mpmath.mpf
+    _, A = _radau_tableau(conv)
+    z = [conv(v) for v in z0] if conv is mpmath.mpf else list(z0)
+    h = conv("1e-3" if h0 is None else h0) if conv is mpmath.mpf else conv(
+        mpmath.mpf("1e-3" if h0 is None else h0))
+    newton_tol = conv(mpmath.mpf(10) ** (-(mpmath.mp.dps - 5)))
+    eps = conv(mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)))
+    tol = conv(tol)
     out = [z]
     for _ in range(max_steps):
         if stop(z):
             return out
-        full = _radau_step(F, z, h, A, newton_tol)
-        half = _radau_step(F, z, h / 2, A, newton_tol)
-        half = _radau_step(F, half, h / 2, A, newton_tol) if half is not None else None
+        full = _radau_step(F, z, h, A, newton_tol, eps)
+        half = _radau_step(F, z, h / 2, A, newton_tol, eps)
+        half = _radau_step(F, half, h / 2, A, newton_tol, eps) if half is not None else None
         if full is None or half is None:
             h /= 4
             continue
@@ -160,8 +231,8 @@ def radau_integrate(F, z0: Sequence, stop, tol, h0=None, max_steps: int = 20000)
         if err <= tol:
             z = [b + (b - a) / 31 for a, b in zip(full, half)]
             out.append(z)
-        fac = mpmath.mpf(5) if err == 0 else mpmath.mpf("0.9") * (tol / err) ** (mpmath.mpf(1) / 6)
-        h *= min(mpmath.mpf(5), max(mpmath.mpf("0.2"), fac))
+        fac = 5 if err == 0 else 0.9 * (tol / err) ** (1 / 6)
+        h *= min(5, max(0.2, fac))
     raise ValueError(f"the Radau integration did not finish in {max_steps} steps")
 
 
@@ -183,7 +254,14 @@ def spiral(u0, psi0, u_marks: Sequence, dps: int = 25, tol=None) -> list[dict]:
         z0 = [mpmath.mpf(u0), mpmath.mpf(psi0)]
         if z0[0] < mpmath.mpf(4) / 3:
             raise ValueError("u0 must be >= 4/3 (r >= 1/2, where the field formula holds)")
-        states = radau_integrate(flow_field, z0, lambda z: z[0] >= marks[-1], tol)
+        ctx = gmpy2.context(gmpy2.get_context(), precision=mpmath.mp.prec) if gmpy2 else None
+        if ctx is not None and hasattr(ctx, "__enter__"):
+            with ctx:
+                last = _to_mpfr(marks[-1])
+                states = [[_from_mpfr(v) for v in st] for st in radau_integrate(
+                    _flow_field_mpfr, [_to_mpfr(v) for v in z0], lambda z: z[0] >= last, tol)]
+        else:
+            states = radau_integrate(flow_field, z0, lambda z: z[0] >= marks[-1], tol)
         phi0 = z0[0] + z0[1]
         rows = []
         for m in marks:

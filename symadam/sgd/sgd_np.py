@@ -70,16 +70,23 @@ def simulate_decaying(grad: Callable, f: Callable, x0: Sequence[float], fstar: f
 def _loop(grad, f, x, prev, alive, want, gam, rng, n_steps, n_runs, d, sigma, beta, fstar,
           bound, block):
     ns, means, ses = [], [], []
+    step, mom = np.empty_like(x), np.empty_like(x)
     for start in range(0, n_steps, block):
         stop = min(start + block, n_steps)
         noise = rng.standard_normal((stop - start, n_runs, d)) * sigma
         for i in range(stop - start):
             n = start + i + 1
-            step = gam[n - 1] * (grad(x) + noise[i])
+            # step = gamma_n (grad f(x) + noise); x' = x - step + beta (x - prev)
+            np.add(grad(x), noise[i], out=step)
+            step *= gam[n - 1]
             if beta:
-                x, prev = x - step + beta * (x - prev), x
+                np.subtract(x, prev, out=mom)
+                mom *= beta
+                np.subtract(x, step, out=prev)       # prev now holds x - step
+                prev += mom
+                x, prev = prev, x
             else:
-                x = x - step
+                x -= step
             if n in want:
                 alive &= np.all(np.abs(x) <= bound, axis=1)
                 if not alive.any():
