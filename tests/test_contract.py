@@ -53,6 +53,7 @@ def test_contract_check_can_fail(tmp_path):
 #: Modules that wire routes together and so belong to no single route (setup.cfg's table).
 WIRING = {"core.registry", "core.record", "core.report", "core.topics", "core.parallel",
           "core.validate", "core.cli_common", "core.sabotage", "core.arb_bridge", "core.schedule",
+          "core.runcache",
           "morse.sweep", "testing", "sgd.checks", "sgd.evaluate", "avf.claims_sim"}
 ROUTE_CONTRACTS = ("route-exact", "route-mp", "route-np", "route-arb")
 

@@ -215,11 +215,14 @@ def certify_fields(c: Claim, ctx: CheckContext) -> dict:
 def _run_one(job: tuple) -> Evidence:
     """Run one claim's check (module-level so process pools can pickle it)."""
     from .parallel import SerialExecutor
+    from .runcache import using
 
     claim_id, dps, seed, *rest = job
     c = load_all()[claim_id]
-    return check_one(c, CheckContext(claim_id=claim_id, dps=dps, seed=seed,
-                                     executor=SerialExecutor()), certify=bool(rest and rest[0]))
+    with using(rest[1] if len(rest) > 1 else None):   # the run's shared derivations
+        return check_one(c, CheckContext(claim_id=claim_id, dps=dps, seed=seed,
+                                         executor=SerialExecutor()),
+                         certify=bool(rest and rest[0]))
 
 
 def run_claims(
@@ -283,6 +286,7 @@ def _not_run(c: Claim, done: dict[str, Evidence]) -> Evidence | None:
 def _run_graph(ids: list[str], claims: dict[str, Claim], dps: int, seed: int, executor: Any,
                progress: Callable[[Evidence], None] | None, certify: bool) -> list[Evidence]:
     """The pool route of :func:`run_claims`: critical-path-first, progress in ``ids`` order."""
+    from .runcache import run_directory
     from .schedule import cost_hints, run_graph
 
     chosen = set(ids)
@@ -297,7 +301,8 @@ def _run_graph(ids: list[str], claims: dict[str, Claim], dps: int, seed: int, ex
             if progress:
                 progress(finished[nxt])
 
-    out = run_graph(executor, _run_one, {i: (i, dps, seed, certify) for i in ids}, deps,
-                    cost_hints(ids), skip=lambda i, done: _not_run(claims[i], done),
-                    on_result=on_result)
+    with run_directory() as shared:   # derivations one worker made, the others load
+        out = run_graph(executor, _run_one, {i: (i, dps, seed, certify, shared) for i in ids},
+                        deps, cost_hints(ids), skip=lambda i, done: _not_run(claims[i], done),
+                        on_result=on_result)
     return [out[i] for i in ids]

@@ -40,6 +40,7 @@ from typing import Any
 import sympy
 
 from ..core.derivation import Derivation
+from ..core.runcache import shared
 from . import _active_set as act
 from . import _pieces
 from ._algebraic import describe_algebraic
@@ -144,7 +145,15 @@ def _same(a: Any, b: Any, kappas: tuple, fixed: dict) -> bool:
                < sympy.Float("1e-40") for k in kappas)
 
 
+def _tuning_key(m: IterationMap) -> str:
+    """What determines a tuning: the map's name, parameters and linearization."""
+    J, why = _linearize(m)
+    return repr((m.name, m.title, m.equations, m.reference, sympy.srepr(J), why,
+                 [(sympy.srepr(p.symbol), repr(p)) for p in m.params]))
+
+
 @functools.lru_cache(maxsize=None)
+@shared(_tuning_key)      # in a parallel `verify`, one worker derives, the others load
 def _tune(m: IterationMap) -> Tuning:
     J, why = _linearize(m)
     cp = characteristic_polynomial(m)
