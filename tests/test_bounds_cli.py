@@ -186,3 +186,20 @@ def test_avf_bias_order2_bad_input(capsys):
         args = [x for kv in base.items() for x in kv]
         code, _, err = _run(capsys, "avf", "bias", "--order", "2", *args)
         assert code == 2 and msg in err and err.count("\n") == 1, (argv, err)
+
+
+def test_rms_step_large_batch_refused_before_the_law_is_built(capsys, monkeypatch):
+    """7 atoms, batch 40: 4848 distinct batch means > 2000. The support is counted on exact
+    rationals and the command refuses before ``batch_mean`` builds the law."""
+    from symadam.avf.laws import DataLaw, parse_data
+
+    def never(self, J):
+        raise AssertionError("batch_mean was called before the refusal")
+    monkeypatch.setattr(DataLaw, "batch_mean", never)
+    spec = "discrete:0,1,3,7,20,51,130@1/7,1/7,1/7,1/7,1/7,1/7,1/7"
+    rc = main(["bounds", "rms-step", "--data", spec, "--theta", "1", "--batch", "40"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--batch 40" in err and "2000" in err
+    monkeypatch.undo()
+    assert parse_data(spec).batch_support_size(40, limit=10 ** 4) == 4848
+    assert len(parse_data(spec).batch_mean(3).atoms) == parse_data(spec).batch_support_size(3)

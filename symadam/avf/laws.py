@@ -177,6 +177,32 @@ class DataLaw:
         return all(d.get(-y) == p for y, p in d.items())
 
     # -- batch means ------------------------------------------------------
+    def batch_support_size(self, J: int, limit: int = MAX_ATOMS) -> int | None:
+        """The number of atoms of the mean of ``J`` copies of a discrete law, or None if
+        it exceeds ``limit`` (counted on exact rationals, without the probabilities, so a
+        caller can refuse a batch before :meth:`batch_mean` builds it); None for a
+        continuous law too.
+
+        Examples
+        --------
+        >>> parse_data("bernoulli:1/2").batch_support_size(10)
+        11
+        >>> parse_data("discrete:0,1,3@1/4,1/2,1/4").batch_support_size(3)   # no sum 8
+        9
+        >>> parse_data("discrete:0,1,3,7@1/4,1/4,1/4,1/4").batch_support_size(40, limit=100)
+        >>> # None: above the limit
+        """
+        J = check_int("J (batch size)", J, 1)
+        if self.kind != "discrete":
+            return None
+        xs = {Fraction(int(x.p), int(x.q)) for x, _ in self.atoms}
+        sums = {Fraction(0)}
+        for _ in range(J):
+            sums = {s0 + x for s0 in sums for x in xs}
+            if len(sums) > limit:
+                return None
+        return len(sums)
+
     def batch_mean(self, J: int) -> "DataLaw":
         """The exact law of the mean of ``J`` i.i.d. copies.
 

@@ -173,10 +173,10 @@ def _rms(args) -> tuple[dict, int]:
         raise ValueError("--data SPEC and --theta T are required for rms-step")
     law = parse_data(args.data)
     check_int("--batch", args.batch, 1)
-    atoms = getattr(law.batch_mean(args.batch), "atoms", None)
-    if atoms is not None and len(atoms) > MAX_ATOMS:
-        raise ValueError(f"--batch {args.batch} gives a mini-batch mean with {len(atoms)} atoms; "
-                         f"at most {MAX_ATOMS} (the limit): use a smaller --batch")
+    if law.kind == "discrete" and law.batch_support_size(args.batch, MAX_ATOMS) is None:
+        # counted before the batch law (with its probabilities) is built
+        raise ValueError(f"--batch {args.batch} gives a mini-batch mean with more than "
+                         f"{MAX_ATOMS} atoms (the limit): use a smaller --batch")
     if args.simulate is not None:
         check_int("--simulate (runs)", args.simulate, 2)
         from ..core.validate import check_memory
